@@ -1,0 +1,259 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"taskapp/migrations"
+)
+
+// DefaultSQLitePath is where the embedded database lives when DATABASE_URL
+// is unset.
+const DefaultSQLitePath = "data/taskapp.db"
+
+// Config says how to reach the database. The zero value opens SQLite at
+// DefaultSQLitePath with the schema spec's pool settings.
+type Config struct {
+	// URL is DATABASE_URL: postgres://… or postgresql://… for PostgreSQL,
+	// sqlite:PATH for an SQLite file, "" for the default SQLite file.
+	URL string
+	// PoolSize is the most connections open at once, all of them kept idle
+	// too (DATABASE_POOL_SIZE; the spec's pool_size with max_overflow 0).
+	PoolSize int
+	// PoolTimeout bounds how long a call waits for a connection and runs
+	// (the spec's pool_timeout, 30 s).
+	PoolTimeout time.Duration
+	// ConnMaxLifetime recycles connections (the spec's pool_recycle, 1 h).
+	ConnMaxLifetime time.Duration
+	// Echo logs every SQL statement at Info (DATABASE_ECHO).
+	Echo   bool
+	Logger *slog.Logger
+}
+
+// Defaults from the schema spec's connection management section.
+const (
+	DefaultPoolSize        = 10
+	DefaultPoolTimeout     = 30 * time.Second
+	DefaultConnMaxLifetime = time.Hour
+)
+
+func (c *Config) setDefaults() {
+	if c.PoolSize <= 0 {
+		c.PoolSize = DefaultPoolSize
+	}
+	if c.PoolTimeout <= 0 {
+		c.PoolTimeout = DefaultPoolTimeout
+	}
+	if c.ConnMaxLifetime <= 0 {
+		c.ConnMaxLifetime = DefaultConnMaxLifetime
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Store is taskapp's storage: one value, shared by all requests, with one
+// file per entity for its methods.
+type Store struct {
+	dialect migrations.Dialect
+	// read serves queries. write serves statements that change data; on
+	// PostgreSQL both are the same pool. On SQLite write is a single
+	// connection whose transactions BEGIN IMMEDIATE: writers then queue in
+	// Go instead of racing for SQLite's lock, so "database is locked"
+	// cannot happen between our own requests, while WAL lets the read pool
+	// run alongside.
+	read, write     *gorm.DB
+	readDB, writeDB *sql.DB
+	timeout         time.Duration
+}
+
+// Open connects to the database described by cfg and checks that it
+// answers. It does not migrate; see Migrate.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	cfg.setDefaults()
+	switch {
+	case cfg.URL == "":
+		return openSQLite(ctx, cfg, DefaultSQLitePath)
+	case strings.HasPrefix(cfg.URL, "sqlite:"):
+		path := strings.TrimPrefix(strings.TrimPrefix(cfg.URL, "sqlite:"), "//")
+		if path == "" {
+			return nil, errors.New("models: DATABASE_URL sqlite: needs a path, e.g. sqlite:./data/taskapp.db")
+		}
+		return openSQLite(ctx, cfg, path)
+	case strings.HasPrefix(cfg.URL, "postgres://"), strings.HasPrefix(cfg.URL, "postgresql://"):
+		return openPostgres(ctx, cfg)
+	}
+	return nil, errors.New("models: DATABASE_URL must start with postgres://, postgresql:// or sqlite:")
+}
+
+func gormConfig(cfg Config) *gorm.Config {
+	lg := logger.Discard
+	if cfg.Echo {
+		lg = logger.NewSlogLogger(cfg.Logger, logger.Config{LogLevel: logger.Info, IgnoreRecordNotFoundError: true})
+	}
+	return &gorm.Config{
+		Logger:  lg,
+		NowFunc: now,
+		// Each store call is one statement or an explicit transaction;
+		// GORM's implicit transaction around single writes is a round trip
+		// for nothing.
+		SkipDefaultTransaction: true,
+		// The schema belongs to the migrations; GORM never creates tables.
+		DisableAutomaticPing: true,
+	}
+}
+
+func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
+	pgcfg, err := pgx.ParseConfig(cfg.URL)
+	if err != nil {
+		// pgx's message can echo the URL, password included.
+		return nil, errors.New("models: DATABASE_URL is not a valid PostgreSQL URL")
+	}
+	// The schema's TIMESTAMP columns have no zone: CURRENT_TIMESTAMP in the
+	// defaults and the trigger must be UTC whatever the server's setting.
+	pgcfg.RuntimeParams["timezone"] = "UTC"
+	db := stdlib.OpenDB(*pgcfg)
+	db.SetMaxOpenConns(cfg.PoolSize)
+	db.SetMaxIdleConns(cfg.PoolSize)
+	db.SetConnMaxLifetime(cfg.ConnMaxLifetime)
+	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: db}), gormConfig(cfg))
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("models: open postgres: %w", err)
+	}
+	s := &Store{dialect: migrations.Postgres, read: gdb, write: gdb, readDB: db, writeDB: db, timeout: cfg.PoolTimeout}
+	if err := s.init(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("models: cannot reach PostgreSQL at %s:%d: %w", pgcfg.Host, pgcfg.Port, err)
+	}
+	return s, nil
+}
+
+func openSQLite(ctx context.Context, cfg Config, path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("models: create database directory: %w", err)
+		}
+	}
+	// busy_timeout comes first so the other pragmas wait for a lock held
+	// by another process (a `taskapp migrate` beside a running server).
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	dsn := path + "?" + q.Encode()
+
+	writeDB, err := sql.Open(sqlite.DriverName, dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("models: open sqlite: %w", err)
+	}
+	writeDB.SetMaxOpenConns(1)
+	writeDB.SetMaxIdleConns(1)
+	readDB, err := sql.Open(sqlite.DriverName, dsn)
+	if err != nil {
+		writeDB.Close()
+		return nil, fmt.Errorf("models: open sqlite: %w", err)
+	}
+	readDB.SetMaxOpenConns(cfg.PoolSize)
+	readDB.SetMaxIdleConns(cfg.PoolSize)
+	readDB.SetConnMaxLifetime(cfg.ConnMaxLifetime)
+
+	s := &Store{dialect: migrations.SQLite, readDB: readDB, writeDB: writeDB, timeout: cfg.PoolTimeout}
+	gc := gormConfig(cfg)
+	if s.write, err = gorm.Open(sqlite.Dialector{Conn: writeDB}, gc); err == nil {
+		s.read, err = gorm.Open(sqlite.Dialector{Conn: readDB}, gc)
+	}
+	if err != nil {
+		s.Close()
+		return nil, fmt.Errorf("models: open sqlite: %w", err)
+	}
+	if err := s.init(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("models: open sqlite %s: %w", path, err)
+	}
+	return s, nil
+}
+
+// init pings both pools and installs the owner guard.
+func (s *Store) init(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	for _, db := range []*sql.DB{s.writeDB, s.readDB} {
+		if err := db.PingContext(ctx); err != nil {
+			return err
+		}
+	}
+	for _, db := range []*gorm.DB{s.read, s.write} {
+		if err := installOwnerGuard(db); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Dialect is the SQL dialect of the open database.
+func (s *Store) Dialect() migrations.Dialect { return s.dialect }
+
+// DB is the connection pool that migrations and maintenance commands use.
+func (s *Store) DB() *sql.DB { return s.writeDB }
+
+// Stats reports the read pool's statistics (the only pool on PostgreSQL).
+func (s *Store) Stats() sql.DBStats { return s.readDB.Stats() }
+
+// Ping checks that the database answers, for readiness probes.
+func (s *Store) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := s.readDB.PingContext(ctx); err != nil {
+		return classify("models: ping", err)
+	}
+	return nil
+}
+
+// Migrate applies every pending migration.
+func (s *Store) Migrate(ctx context.Context, logger *slog.Logger) error {
+	p, err := migrations.NewProvider(s.writeDB, s.dialect, logger)
+	if err != nil {
+		return err
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("models: migrate: %w", err)
+	}
+	return nil
+}
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	err := s.writeDB.Close()
+	if s.readDB != s.writeDB {
+		err = errors.Join(err, s.readDB.Close())
+	}
+	return err
+}
+
+// reader and writer give a call its session with the pool timeout applied.
+func (s *Store) reader(ctx context.Context) (*gorm.DB, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	return s.read.WithContext(ctx), cancel
+}
+
+func (s *Store) writer(ctx context.Context) (*gorm.DB, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	return s.write.WithContext(ctx), cancel
+}

@@ -1,0 +1,92 @@
+package models
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// errUnscopedTaskQuery is what the owner guard fails a statement with.
+var errUnscopedTaskQuery = errors.New("models: statement on tasks without a user_id condition")
+
+// ownerCondition matches a raw condition "user_id = ?" (optionally
+// table-qualified), the form every task query in this package uses.
+var ownerCondition = regexp.MustCompile(`^\s*("?tasks"?\.)?"?user_id"?\s*=\s*(\?|\$\d+)\s*$`)
+
+// rawOwnerCondition finds the same condition inside hand-written SQL.
+var rawOwnerCondition = regexp.MustCompile(`(?i)\buser_id\s*=\s*(\?|\$\d+)`)
+var rawTasksTable = regexp.MustCompile(`(?i)\b(from|update|into|join)\s+"?tasks"?\b`)
+
+// installOwnerGuard makes the schema spec's isolation rule ("ALL queries on
+// tasks MUST include WHERE user_id = ?") a property the machine checks: any
+// select, update or delete on tasks whose WHERE lacks a top-level
+// user_id = ? is refused before it reaches the database. It runs in
+// production too; the check is a walk over a handful of clauses.
+func installOwnerGuard(db *gorm.DB) error {
+	cb := db.Callback()
+	for name, err := range map[string]error{
+		"query":  cb.Query().Before("gorm:query").Register("taskapp:owner_guard", guardStatement),
+		"update": cb.Update().Before("gorm:update").Register("taskapp:owner_guard", guardStatement),
+		"delete": cb.Delete().Before("gorm:delete").Register("taskapp:owner_guard", guardStatement),
+		"row":    cb.Row().Before("gorm:row").Register("taskapp:owner_guard", guardStatement),
+		"raw":    cb.Raw().Before("gorm:raw").Register("taskapp:owner_guard", guardStatement),
+	} {
+		if err != nil {
+			return fmt.Errorf("models: register owner guard on %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func guardStatement(db *gorm.DB) {
+	if db.Error != nil {
+		return
+	}
+	stmt := db.Statement
+	if stmt.SQL.Len() > 0 { // Raw / Exec: hand-written SQL
+		sql := stmt.SQL.String()
+		if rawTasksTable.MatchString(sql) && !rawOwnerCondition.MatchString(sql) {
+			_ = db.AddError(fmt.Errorf("%w: %s", errUnscopedTaskQuery, sql))
+		}
+		return
+	}
+	table := stmt.Table
+	if table == "" && stmt.Schema != nil {
+		table = stmt.Schema.Table
+	}
+	if table != "tasks" {
+		return
+	}
+	if !hasOwnerCondition(stmt) {
+		_ = db.AddError(errUnscopedTaskQuery)
+	}
+}
+
+// hasOwnerCondition looks only at the top level of WHERE, whose expressions
+// are ANDed: a user_id test nested under an OR would not scope anything.
+func hasOwnerCondition(stmt *gorm.Statement) bool {
+	c, ok := stmt.Clauses["WHERE"]
+	if !ok {
+		return false
+	}
+	where, ok := c.Expression.(clause.Where)
+	if !ok {
+		return false
+	}
+	for _, e := range where.Exprs {
+		switch e := e.(type) {
+		case clause.Eq:
+			if col, ok := e.Column.(clause.Column); ok && col.Name == "user_id" && e.Value != nil {
+				return true
+			}
+		case clause.Expr:
+			if ownerCondition.MatchString(e.SQL) && len(e.Vars) == 1 {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,121 @@
+// Package models owns taskapp's data: the Go side of the schema in
+// ../migrations, the input rules of the product contract, and every query.
+// Nothing above this package sees a driver or its errors: failures come out
+// as the sentinel errors and *ValidationError defined here.
+package models
+
+import (
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// TaskStatus is where a task stands. The database CHECK allows exactly
+// these values.
+type TaskStatus string
+
+// The statuses a task can have, in the order the UI lists them.
+const (
+	StatusPending    TaskStatus = "pending"
+	StatusInProgress TaskStatus = "in_progress"
+	StatusCompleted  TaskStatus = "completed"
+)
+
+// TaskStatuses lists every valid status in display order.
+func TaskStatuses() []TaskStatus {
+	return []TaskStatus{StatusPending, StatusInProgress, StatusCompleted}
+}
+
+// Valid reports whether s is one of the statuses the schema accepts.
+func (s TaskStatus) Valid() bool {
+	switch s {
+	case StatusPending, StatusInProgress, StatusCompleted:
+		return true
+	}
+	return false
+}
+
+// Label is the status as a person reads it.
+func (s TaskStatus) Label() string {
+	switch s {
+	case StatusPending:
+		return "Pending"
+	case StatusInProgress:
+		return "In progress"
+	case StatusCompleted:
+		return "Completed"
+	}
+	return string(s)
+}
+
+// User is an account. Email is stored trimmed and lower-cased.
+type User struct {
+	ID             int64     `gorm:"primaryKey"`
+	Email          string    `gorm:"size:255;not null"`
+	HashedPassword string    `gorm:"size:255;not null"`
+	CreatedAt      time.Time `gorm:"<-:create;not null"` // immutable after insert
+	UpdatedAt      time.Time `gorm:"not null"`
+}
+
+// Task is one item on a user's list. Description is nil when empty, so the
+// column holds NULL rather than "" as the schema intends.
+type Task struct {
+	ID          int64      `gorm:"primaryKey"`
+	Title       string     `gorm:"size:200;not null"`
+	Description *string    `gorm:"type:text"`
+	Status      TaskStatus `gorm:"size:20;not null"`
+	UserID      int64      `gorm:"not null"`
+	CreatedAt   time.Time  `gorm:"<-:create;not null"` // immutable after insert
+	UpdatedAt   time.Time  `gorm:"not null"`
+}
+
+// DescriptionText is the description, or "" when there is none.
+func (t *Task) DescriptionText() string {
+	if t.Description == nil {
+		return ""
+	}
+	return *t.Description
+}
+
+// now is the one clock models use: UTC, because the schema's TIMESTAMP
+// columns carry no zone and must mean the same thing on every server, and
+// microseconds, because that is all PostgreSQL keeps.
+func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// BeforeCreate stamps both timestamps in UTC unless the caller set them
+// (the seed command writes historical rows).
+func (u *User) BeforeCreate(*gorm.DB) error {
+	u.CreatedAt, u.UpdatedAt = stamp(u.CreatedAt, u.UpdatedAt)
+	u.Email = NormalizeEmail(u.Email)
+	return nil
+}
+
+// BeforeUpdate refreshes updated_at on every update through GORM and keeps
+// created_at out of the statement.
+func (u *User) BeforeUpdate(tx *gorm.DB) error { return touch(tx) }
+
+// BeforeCreate stamps both timestamps in UTC unless the caller set them.
+func (t *Task) BeforeCreate(*gorm.DB) error {
+	t.CreatedAt, t.UpdatedAt = stamp(t.CreatedAt, t.UpdatedAt)
+	return nil
+}
+
+// BeforeUpdate refreshes updated_at on every update through GORM and keeps
+// created_at out of the statement.
+func (t *Task) BeforeUpdate(tx *gorm.DB) error { return touch(tx) }
+
+func stamp(created, updated time.Time) (time.Time, time.Time) {
+	if created.IsZero() {
+		created = now()
+	}
+	if updated.IsZero() {
+		updated = created
+	}
+	return created.UTC(), updated.UTC()
+}
+
+func touch(tx *gorm.DB) error {
+	tx.Statement.SetColumn("UpdatedAt", now(), true)
+	tx.Statement.Omit("CreatedAt")
+	return nil
+}

@@ -1,0 +1,262 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"taskapp/migrations"
+)
+
+// SamplePassword is the password of the sample accounts SeedSample creates
+// and of every account SeedVolume generates.
+const SamplePassword = "password123"
+
+// SeedSample inserts the schema spec's sample data: two accounts and their
+// three tasks, with the spec's timestamps. Running it again changes nothing.
+func (s *Store) SeedSample(ctx context.Context) error {
+	hash, err := HashPassword(SamplePassword)
+	if err != nil {
+		return err
+	}
+	at := func(hhmm string) time.Time {
+		t, _ := time.Parse("2006-01-02 15:04", "2025-12-30 "+hhmm)
+		return t
+	}
+	desc := func(s string) *string { return &s }
+	users := []struct {
+		email string
+		tasks []Task
+	}{
+		{"user@example.com", []Task{
+			{Title: "Buy groceries", Description: desc("Milk, eggs, bread"), Status: StatusPending, CreatedAt: at("10:00"), UpdatedAt: at("10:00")},
+			{Title: "Write report", Status: StatusInProgress, CreatedAt: at("11:00"), UpdatedAt: at("11:30")},
+		}},
+		{"user2@example.com", []Task{
+			{Title: "Submit assignment", Description: desc("Due Friday"), Status: StatusCompleted, CreatedAt: at("09:00"), UpdatedAt: at("14:00")},
+		}},
+	}
+	db, cancel := s.writer(ctx)
+	defer cancel()
+	for _, su := range users {
+		if _, err := s.UserByEmail(ctx, su.email); err == nil {
+			continue // already seeded
+		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		u := &User{Email: su.email, HashedPassword: hash, CreatedAt: at("10:00"), UpdatedAt: at("10:00")}
+		if err := db.Create(u).Error; err != nil {
+			return classify("models: seed user", err)
+		}
+		for i := range su.tasks {
+			su.tasks[i].UserID = u.ID
+		}
+		if err := db.Create(&su.tasks).Error; err != nil {
+			return classify("models: seed tasks", err)
+		}
+	}
+	return nil
+}
+
+// VolumeOptions says how much SeedVolume generates.
+type VolumeOptions struct {
+	Users int
+	Tasks int
+	// Progress, if set, is told how many rows were just written.
+	Progress func(rows int)
+	// Seed makes the generated data reproducible.
+	Seed uint64
+}
+
+// SeedEmail is the address of the i-th generated account (1-based).
+func SeedEmail(i int) string { return fmt.Sprintf("seed%d@example.com", i) }
+
+// SeedVolume generates opts.Users accounts (seedN@example.com, numbered on
+// from any generated before, all with SamplePassword) and opts.Tasks tasks
+// among them: on average Tasks/Users each, but skewed so that one user in a
+// hundred holds a fifth of all tasks, as real lists are. Timestamps spread
+// over the past year. PostgreSQL loads tasks with COPY; SQLite with one
+// prepared INSERT in large transactions.
+func (s *Store) SeedVolume(ctx context.Context, opts VolumeOptions) error {
+	if opts.Users <= 0 {
+		return errors.New("models: seed: at least one user is needed")
+	}
+	if opts.Tasks < 0 {
+		return errors.New("models: seed: task count must not be negative")
+	}
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(int) {}
+	}
+	hash, err := HashPassword(SamplePassword)
+	if err != nil {
+		return err
+	}
+	ids, err := s.seedUsers(ctx, opts.Users, hash, progress)
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(opts.Seed, uint64(len(ids))))
+	gen := &taskGen{rng: rng, users: ids, n: opts.Tasks, end: now()}
+	if s.dialect == migrations.Postgres {
+		err = s.copyTasks(ctx, gen, progress)
+	} else {
+		err = s.insertTasks(ctx, gen, progress)
+	}
+	if err != nil {
+		return err
+	}
+	// Fresh statistics, so the planner sees the new volume at once.
+	if _, err := s.writeDB.ExecContext(ctx, "ANALYZE"); err != nil {
+		return classify("models: seed: analyze", err)
+	}
+	return nil
+}
+
+func (s *Store) seedUsers(ctx context.Context, n int, hash string, progress func(int)) ([]int64, error) {
+	var existing int64
+	db := s.write.WithContext(ctx)
+	if err := db.Model(&User{}).Where("email LIKE ?", "seed%@example.com").Count(&existing).Error; err != nil {
+		return nil, classify("models: seed: count users", err)
+	}
+	const batch = 1000
+	ids := make([]int64, 0, n)
+	t := now().AddDate(-1, 0, 0)
+	for start := 0; start < n; start += batch {
+		users := make([]User, 0, min(batch, n-start))
+		for i := start; i < min(start+batch, n); i++ {
+			users = append(users, User{Email: SeedEmail(int(existing) + i + 1), HashedPassword: hash, CreatedAt: t, UpdatedAt: t})
+		}
+		if err := db.Create(&users).Error; err != nil {
+			return nil, classify("models: seed users", err)
+		}
+		for _, u := range users {
+			ids = append(ids, u.ID)
+		}
+		progress(len(users))
+	}
+	return ids, nil
+}
+
+// taskGen produces the generated tasks one at a time, so a million rows
+// never sit in memory at once.
+type taskGen struct {
+	rng   *rand.Rand
+	users []int64
+	n, i  int
+	end   time.Time
+	row   [6]any
+}
+
+var sampleTitles = [...]string{
+	"Buy groceries", "Write report", "Submit assignment", "Call the plumber",
+	"Renew passport", "Plan team offsite", "Review pull request", "Book dentist",
+	"Pay electricity bill", "Read chapter 4", "Fix the bike", "Water the plants",
+}
+
+func (g *taskGen) Next() bool {
+	if g.i >= g.n {
+		return false
+	}
+	g.i++
+	var user int64
+	heavy := max(1, len(g.users)/100)
+	if g.rng.IntN(5) == 0 {
+		user = g.users[g.rng.IntN(heavy)]
+	} else {
+		user = g.users[g.rng.IntN(len(g.users))]
+	}
+	created := g.end.Add(-time.Duration(g.rng.Int64N(int64(365 * 24 * time.Hour))))
+	updated := created.Add(time.Duration(g.rng.Int64N(int64(72 * time.Hour))))
+	if updated.After(g.end) {
+		updated = g.end
+	}
+	var desc any
+	if g.rng.IntN(2) == 0 {
+		desc = fmt.Sprintf("Generated task %d: details to remember.", g.i)
+	}
+	status := TaskStatuses()[g.rng.IntN(3)]
+	g.row = [6]any{fmt.Sprintf("%s #%d", sampleTitles[g.rng.IntN(len(sampleTitles))], g.i), desc, string(status), user, created, updated}
+	return true
+}
+
+func (g *taskGen) Values() ([]any, error) { return g.row[:], nil }
+func (g *taskGen) Err() error             { return nil }
+
+var taskColumns = []string{"title", "description", "status", "user_id", "created_at", "updated_at"}
+
+// progressSource reports progress every chunk rows while COPY pulls rows.
+type progressSource struct {
+	*taskGen
+	progress func(int)
+	pending  int
+}
+
+func (p *progressSource) Next() bool {
+	if !p.taskGen.Next() {
+		p.progress(p.pending)
+		return false
+	}
+	if p.pending++; p.pending == 10000 {
+		p.progress(p.pending)
+		p.pending = 0
+	}
+	return true
+}
+
+func (s *Store) copyTasks(ctx context.Context, gen *taskGen, progress func(int)) error {
+	conn, err := s.writeDB.Conn(ctx)
+	if err != nil {
+		return classify("models: seed: connection", err)
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		_, err := pc.CopyFrom(ctx, pgx.Identifier{"tasks"}, taskColumns, &progressSource{taskGen: gen, progress: progress})
+		return err
+	})
+	return classify("models: seed: copy tasks", err)
+}
+
+func (s *Store) insertTasks(ctx context.Context, gen *taskGen, progress func(int)) error {
+	const perTx = 20000
+	for done := false; !done; {
+		err := func() error {
+			tx, err := s.writeDB.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback()
+			stmt, err := tx.PrepareContext(ctx, "INSERT INTO tasks (title, description, status, user_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
+			if err != nil {
+				return err
+			}
+			defer stmt.Close()
+			n := 0
+			for ; n < perTx; n++ {
+				if !gen.Next() {
+					done = true
+					break
+				}
+				if _, err := stmt.ExecContext(ctx, gen.row[:]...); err != nil {
+					return err
+				}
+			}
+			if err := tx.Commit(); err != nil {
+				return err
+			}
+			progress(n)
+			return nil
+		}()
+		if err != nil {
+			return classify("models: seed: insert tasks", err)
+		}
+	}
+	return nil
+}
+

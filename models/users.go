@@ -1,0 +1,87 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// CreateUser adds an account. The email is normalized and validated here;
+// the password must already be hashed (see HashPassword). A taken email,
+// in any letter case, is a *ValidationError wrapping ErrEmailTaken.
+func (s *Store) CreateUser(ctx context.Context, email, hashedPassword string) (*User, error) {
+	email = NormalizeEmail(email)
+	if msg := ValidateEmail(email); msg != "" {
+		return nil, invalid(FieldErrors{"email": msg})
+	}
+	u := &User{Email: email, HashedPassword: hashedPassword}
+	db, cancel := s.writer(ctx)
+	defer cancel()
+	if err := db.Create(u).Error; err != nil {
+		return nil, emailTaken(classify("models: create user", err))
+	}
+	return u, nil
+}
+
+// emailTaken turns ErrEmailTaken into the field error a form shows.
+func emailTaken(err error) error {
+	if errors.Is(err, ErrEmailTaken) {
+		return &ValidationError{
+			Fields: FieldErrors{"email": "An account with this email already exists. Try signing in."},
+			Err:    ErrEmailTaken,
+		}
+	}
+	return err
+}
+
+// UserByEmail finds an account by email, in any letter case. The lookup
+// uses idx_users_email_lower.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	var u User
+	db, cancel := s.reader(ctx)
+	defer cancel()
+	err := db.Where("lower(email) = ?", NormalizeEmail(email)).Take(&u).Error
+	if err != nil {
+		return nil, classify("models: user by email", err)
+	}
+	return &u, nil
+}
+
+// UserByID finds an account by id.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	var u User
+	db, cancel := s.reader(ctx)
+	defer cancel()
+	if err := db.Where("id = ?", id).Take(&u).Error; err != nil {
+		return nil, classify("models: user by id", err)
+	}
+	return &u, nil
+}
+
+// SetPasswordHash replaces an account's password hash.
+func (s *Store) SetPasswordHash(ctx context.Context, id int64, hashedPassword string) error {
+	db, cancel := s.writer(ctx)
+	defer cancel()
+	res := db.Model(&User{ID: id}).Update("hashed_password", hashedPassword)
+	if res.Error != nil {
+		return classify("models: set password", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("models: set password: %w", ErrNotFound)
+	}
+	return nil
+}
+
+// DeleteUser removes an account; the database cascades to its tasks.
+func (s *Store) DeleteUser(ctx context.Context, id int64) error {
+	db, cancel := s.writer(ctx)
+	defer cancel()
+	res := db.Where("id = ?", id).Delete(&User{})
+	if res.Error != nil {
+		return classify("models: delete user", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("models: delete user: %w", ErrNotFound)
+	}
+	return nil
+}

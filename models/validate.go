@@ -1,0 +1,166 @@
+package models
+
+import (
+	"net/mail"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits from the product contract's input rules. Lengths are counted in
+// characters (runes), the way the database counts VARCHAR(n).
+const (
+	MaxEmailLen       = 255
+	MinPasswordLen    = 8
+	MaxPasswordLen    = 256 // argon2id takes any length; this bounds the work one request can ask for
+	MaxTitleLen       = 200
+	MaxDescriptionLen = 2000
+)
+
+// NormalizeEmail trims and lower-cases an address, the form it is stored in.
+func NormalizeEmail(email string) string {
+	return strings.ToLower(strings.TrimSpace(email))
+}
+
+// storable reports whether the database can hold s: valid UTF-8 with no NUL
+// byte (PostgreSQL rejects both; SQLite would store them and hand back text
+// no page can show faithfully).
+func storable(s string) bool {
+	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+}
+
+const msgUnstorable = "Contains characters that can't be saved (such as a NUL byte or invalid UTF-8)."
+
+// ValidateEmail checks an already normalized address and returns the
+// message to show, or "".
+func ValidateEmail(email string) string {
+	switch {
+	case email == "":
+		return "Enter your email address."
+	case !storable(email):
+		return msgUnstorable
+	case utf8.RuneCountInString(email) > MaxEmailLen:
+		return "Use at most 255 characters."
+	}
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != email || !strings.Contains(email[strings.LastIndexByte(email, '@')+1:], ".") {
+		return "Enter a valid email address, like name@example.com."
+	}
+	return ""
+}
+
+// ValidatePassword checks a new password and returns the message to show,
+// or "". Passwords are never trimmed: every character counts.
+func ValidatePassword(password string) string {
+	n := utf8.RuneCountInString(password)
+	switch {
+	case password == "":
+		return "Enter a password."
+	case !storable(password):
+		return msgUnstorable
+	case n < MinPasswordLen:
+		return "Use at least 8 characters."
+	case n > MaxPasswordLen:
+		return "Use at most 256 characters."
+	}
+	return ""
+}
+
+// TaskInput is what a person submits for a task. Normalize before Validate.
+type TaskInput struct {
+	Title       string
+	Description string
+	Status      TaskStatus
+}
+
+// Normalize trims the text fields and defaults an empty status to pending.
+func (in *TaskInput) Normalize() {
+	in.Title = strings.TrimSpace(in.Title)
+	in.Description = strings.TrimSpace(in.Description)
+	if in.Status == "" {
+		in.Status = StatusPending
+	}
+}
+
+// Validate returns one message per bad field; an empty map means valid.
+func (in *TaskInput) Validate() FieldErrors {
+	fe := FieldErrors{}
+	if msg := validateTitle(in.Title); msg != "" {
+		fe["title"] = msg
+	}
+	if msg := validateDescription(in.Description); msg != "" {
+		fe["description"] = msg
+	}
+	if msg := validateStatus(in.Status); msg != "" {
+		fe["status"] = msg
+	}
+	return fe
+}
+
+// TaskPatch changes some fields of a task; nil fields stay as they are.
+type TaskPatch struct {
+	Title       *string
+	Description *string
+	Status      *TaskStatus
+}
+
+// normalize trims the text fields that are present.
+func (p *TaskPatch) normalize() {
+	if p.Title != nil {
+		t := strings.TrimSpace(*p.Title)
+		p.Title = &t
+	}
+	if p.Description != nil {
+		d := strings.TrimSpace(*p.Description)
+		p.Description = &d
+	}
+}
+
+// Validate returns one message per bad field present in the patch.
+func (p *TaskPatch) Validate() FieldErrors {
+	fe := FieldErrors{}
+	if p.Title != nil {
+		if msg := validateTitle(*p.Title); msg != "" {
+			fe["title"] = msg
+		}
+	}
+	if p.Description != nil {
+		if msg := validateDescription(*p.Description); msg != "" {
+			fe["description"] = msg
+		}
+	}
+	if p.Status != nil {
+		if msg := validateStatus(*p.Status); msg != "" {
+			fe["status"] = msg
+		}
+	}
+	return fe
+}
+
+func validateTitle(title string) string {
+	switch {
+	case title == "":
+		return "Enter a title."
+	case !storable(title):
+		return msgUnstorable
+	case utf8.RuneCountInString(title) > MaxTitleLen:
+		return "Use at most 200 characters."
+	}
+	return ""
+}
+
+func validateDescription(desc string) string {
+	switch {
+	case !storable(desc):
+		return msgUnstorable
+	case utf8.RuneCountInString(desc) > MaxDescriptionLen:
+		return "Use at most 2000 characters."
+	}
+	return ""
+}
+
+func validateStatus(s TaskStatus) string {
+	if !s.Valid() {
+		return "Choose pending, in progress or completed."
+	}
+	return ""
+}
