@@ -1,0 +1,22 @@
+package views
+
+import (
+	"context"
+	"strings"
+)
+
+// currentPage is the aria-current value for a nav link to path.
+func currentPage(ctx context.Context, path string) string {
+	if p := RequestFrom(ctx).Path; p == path || strings.HasPrefix(p, path+"/") {
+		return "page"
+	}
+	return "false"
+}
+
+// invalid is the aria-invalid value for a field with message msg.
+func invalid(msg string) string {
+	if msg != "" {
+		return "true"
+	}
+	return "false"
+}

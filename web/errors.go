@@ -1,0 +1,84 @@
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"taskapp/models"
+	"taskapp/views"
+)
+
+// errorHandler is Echo's HTTPErrorHandler: the one place that decides, for
+// an error a handler returned, the status, the log line and the page.
+type errorHandler struct {
+	logger *slog.Logger
+}
+
+func (h *errorHandler) handle(err error, c echo.Context) {
+	if c.Response().Committed || clientGone(err) {
+		return
+	}
+	status := http.StatusInternalServerError
+	var he *echo.HTTPError
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		status = http.StatusNotFound
+	case errors.Is(err, models.ErrUnavailable):
+		status = http.StatusServiceUnavailable
+	case errors.As(err, &he):
+		status = he.Code
+	}
+	id := c.Response().Header().Get(echo.HeaderXRequestID)
+	if status >= 500 {
+		// The request logger records the line too; this one keeps the
+		// full error chain for whoever reads the logs with the id.
+		h.logger.Error("request failed", "id", id, "status", status, "error", err.Error())
+	}
+	page := errorPage(status, id)
+	if retry := c.Response().Header().Get("Retry-After"); retry != "" && status == http.StatusTooManyRequests {
+		page.Message += " Try again in " + retry + " seconds."
+	}
+	if isHTMX(c) || c.Request().Header.Get("HX-Request") == "true" {
+		// htmx swaps error responses (see views.htmxConfig); send it to
+		// the message area, whatever the element that asked.
+		c.Response().Header().Set("HX-Retarget", "#messages")
+		c.Response().Header().Set("HX-Reswap", "innerHTML")
+		if err := render(c, status, views.ErrorFlash(page), nil); err != nil {
+			h.logger.Warn("render error fragment", "id", id, "error", err.Error())
+		}
+		return
+	}
+	if err := render(c, status, views.Error(page), nil); err != nil {
+		h.logger.Warn("render error page", "id", id, "error", err.Error())
+	}
+}
+
+// errorPage is what a person reads for status. 5xx pages carry the request
+// id; none carries anything from the error itself.
+func errorPage(status int, requestID string) views.ErrorPage {
+	p := views.ErrorPage{Status: status}
+	switch status {
+	case http.StatusNotFound:
+		p.Title, p.Message = "Not found", "There is nothing here. The task may have been deleted, or the link is wrong."
+	case http.StatusForbidden:
+		p.Title, p.Message = "Form expired", "This form was open too long or came from another site. Go back, reload the page and try again."
+	case http.StatusTooManyRequests:
+		p.Title, p.Message = "Too many attempts", "Too many attempts in a short time."
+	case http.StatusRequestEntityTooLarge:
+		p.Title, p.Message = "Too much text", "What you sent is larger than taskapp accepts."
+	case http.StatusMethodNotAllowed:
+		p.Title, p.Message = "Not allowed", "That action is not available here."
+	case http.StatusServiceUnavailable:
+		p.Title, p.Message, p.RequestID = "Temporarily unavailable", "The database is not answering. Please try again in a moment.", requestID
+	default:
+		if status >= 500 {
+			p.Title, p.Message, p.RequestID = "Something went wrong", "An unexpected error stopped this request. It has been logged; if it keeps happening, report it with the request id below.", requestID
+		} else {
+			p.Title, p.Message = http.StatusText(status), "The request could not be handled."
+		}
+	}
+	return p
+}

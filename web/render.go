@@ -1,0 +1,78 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"taskapp/static"
+	"taskapp/views"
+)
+
+// viewRequest gives the views what every page needs, through the context.
+// It runs before anything that can fail, so that even an early error page
+// links its styles; render adds the session's part when it draws.
+func viewRequest(assets *static.Assets) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			vr := &views.Request{
+				RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
+				Path:      r.URL.Path,
+				Asset:     assets.Path,
+			}
+			c.SetRequest(r.WithContext(views.WithRequest(r.Context(), vr)))
+			return next(c)
+		}
+	}
+}
+
+// render writes page, or only fragment when htmx asked for one (fragment
+// may be nil when a route has none). Flash messages queued in the session
+// go with either: inside the page, or as an out-of-band swap of the message
+// area after the fragment.
+func render(c echo.Context, status int, page, fragment templ.Component) error {
+	ctx := c.Request().Context()
+	vr := views.RequestFrom(ctx)
+	if s := sessionFrom(c); s != nil {
+		vr.Flashes = s.popFlashes()
+		vr.CSRFToken = s.csrfToken()
+	}
+	if u := currentUser(c); u != nil {
+		vr.UserEmail = u.Email
+	}
+	comp := page
+	if fragment != nil && isHTMX(c) {
+		comp = fragment
+		if len(vr.Flashes) > 0 {
+			comp = templ.Join(fragment, views.MessagesOOB())
+		}
+	}
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
+	h.Add("Vary", "HX-Request")
+	// Pages show private data: never store them in shared caches, and
+	// don't let back-button caches show them after sign-out.
+	h.Set("Cache-Control", "no-store")
+	c.Response().WriteHeader(status)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	return comp.Render(ctx, c.Response())
+}
+
+// redirect sends a 303 to url; for htmx, which would follow a 303 and
+// swap the result in place, it asks for a full navigation with HX-Redirect.
+func redirect(c echo.Context, url string) error {
+	if c.Request().Header.Get("HX-Request") == "true" {
+		c.Response().Header().Set("HX-Redirect", url)
+		return c.NoContent(http.StatusNoContent)
+	}
+	return c.Redirect(http.StatusSeeOther, url)
+}
+
+// flash queues a message for the next page or fragment rendered.
+func flash(c echo.Context, kind views.FlashKind, msg string) {
+	sessionFrom(c).addFlash(kind, msg)
+}

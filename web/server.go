@@ -1,0 +1,222 @@
+// Package web is taskapp's HTTP side: the Echo router, its middleware, and
+// one handler type per area (auth, account, tasks, health). Handlers return
+// errors; handleError alone decides status, log level and page.
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"taskapp/models"
+	"taskapp/static"
+)
+
+// Config is what the web layer needs beyond the store.
+type Config struct {
+	// SessionKeys sign and encrypt session cookies; the first signs new
+	// cookies, all of them are accepted (key rotation). See SessionKeys.
+	SessionKeys [][]byte
+	// SecureCookies is "auto" (Secure when the request came over TLS, or
+	// over https through a trusted proxy), "true" or "false".
+	SecureCookies string
+	// TrustedProxies may set X-Forwarded-For and X-Forwarded-Proto. With
+	// none, the client is the TCP peer and forwarded headers are ignored.
+	TrustedProxies []*net.IPNet
+	// IdleTimeout ends a session unused this long; MaxSessionAge ends any
+	// session this long after sign-in.
+	IdleTimeout   time.Duration
+	MaxSessionAge time.Duration
+	// PerPage is how many tasks a list page shows.
+	PerPage int
+	// BodyLimit caps request bodies, e.g. "256K".
+	BodyLimit string
+	Logger    *slog.Logger
+}
+
+func (c *Config) setDefaults() {
+	if c.SecureCookies == "" {
+		c.SecureCookies = "auto"
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 7 * 24 * time.Hour
+	}
+	if c.MaxSessionAge <= 0 {
+		c.MaxSessionAge = 30 * 24 * time.Hour
+	}
+	if c.PerPage <= 0 {
+		c.PerPage = models.DefaultPerPage
+	}
+	if c.BodyLimit == "" {
+		c.BodyLimit = "256K"
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// New builds the application's router on store.
+func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, error) {
+	cfg.setDefaults()
+	if len(cfg.SessionKeys) == 0 {
+		return nil, errors.New("web: no session keys")
+	}
+	switch cfg.SecureCookies {
+	case "auto", "true", "false":
+	default:
+		return nil, fmt.Errorf("web: SECURE_COOKIES must be auto, true or false, not %q", cfg.SecureCookies)
+	}
+	proxies := trustedProxies(cfg.TrustedProxies)
+	sessions := newSessionManager(cfg, proxies)
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.Logger.SetOutput(discard{})
+	e.IPExtractor = proxies.ipExtractor()
+	eh := &errorHandler{logger: cfg.Logger}
+	e.HTTPErrorHandler = eh.handle
+
+	// Pre runs before routing, so an overridden method picks the route.
+	e.Pre(middleware.MethodOverrideWithConfig(middleware.MethodOverrideConfig{
+		Getter: middleware.MethodFromForm("_method"),
+	}))
+	e.Use(
+		middleware.RequestID(),
+		requestLogger(cfg.Logger),
+		recoverPanics(cfg.Logger),
+		securityHeaders,
+		viewRequest(assets),
+		middleware.BodyLimit(cfg.BodyLimit),
+		// Everything a person sees (unmatched paths too, so the 404 page
+		// knows who is signed in) goes through sessions, CSRF and the user.
+		unlessMachine(sessions.middleware),
+		unlessMachine(verifyCSRF),
+		unlessMachine(loadUser(store)),
+	)
+
+	e.Match([]string{http.MethodGet, http.MethodHead}, static.URLPrefix+"*", echo.WrapHandler(assets.Handler()))
+	NewHealthHandler(store).Routes(e)
+
+	e.GET("/", home)
+	guest := routes{e: e, mw: []echo.MiddlewareFunc{requireGuest}}
+	signedIn := routes{e: e, mw: []echo.MiddlewareFunc{requireUser}}
+	NewAuthHandler(store, sessions, cfg.Logger).Routes(guest, signedIn)
+	NewAccountHandler(store, sessions).Routes(signedIn)
+	NewTaskHandler(store, cfg.PerPage).Routes(signedIn)
+	return e, nil
+}
+
+// unlessMachine skips m for static files and probes, which need no session.
+func unlessMachine(m echo.MiddlewareFunc) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		withM := m(next)
+		return func(c echo.Context) error {
+			p := c.Request().URL.Path
+			if strings.HasPrefix(p, static.URLPrefix) || p == "/healthz" || p == "/readyz" {
+				return next(c)
+			}
+			return withM(c)
+		}
+	}
+}
+
+// router is what a handler's Routes method registers on.
+type router interface {
+	GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+	POST(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+	PUT(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+	PATCH(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+	DELETE(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route
+}
+
+// routes applies middleware to each route it registers. It stands in for
+// an Echo group: a group with an empty prefix and middleware claims every
+// unmatched path (its RouteNotFound), and the 404 page would become a
+// redirect to the login page.
+type routes struct {
+	e  *echo.Echo
+	mw []echo.MiddlewareFunc
+}
+
+func (r routes) with(m []echo.MiddlewareFunc) []echo.MiddlewareFunc {
+	return append(append([]echo.MiddlewareFunc{}, r.mw...), m...)
+}
+
+func (r routes) GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.e.GET(path, h, r.with(m)...)
+}
+
+func (r routes) POST(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.e.POST(path, h, r.with(m)...)
+}
+
+func (r routes) PUT(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.e.PUT(path, h, r.with(m)...)
+}
+
+func (r routes) PATCH(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.e.PATCH(path, h, r.with(m)...)
+}
+
+func (r routes) DELETE(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
+	return r.e.DELETE(path, h, r.with(m)...)
+}
+
+// home sends people to their tasks, or to the login page.
+func home(c echo.Context) error {
+	if currentUser(c) != nil {
+		return c.Redirect(http.StatusSeeOther, "/tasks")
+	}
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// NewHTTPServer wraps h in an http.Server with timeouts that keep slow or
+// idle clients from holding connections forever.
+func NewHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// Serve serves srv on ln until ctx is done, then shuts down gracefully:
+// it stops accepting, lets in-flight requests finish (up to 20 s) and
+// returns.
+func Serve(ctx context.Context, srv *http.Server, ln net.Listener, logger *slog.Logger) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("serving", "addr", "http://"+ln.Addr().String())
+	select {
+	case err := <-errc:
+		return fmt.Errorf("web: serve: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down; finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("web: shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("web: serve: %w", err)
+	}
+	return nil
+}
+
+// discard silences Echo's own logger; requests are logged with slog.
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }
