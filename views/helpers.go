@@ -12,11 +12,3 @@ func currentPage(ctx context.Context, path string) string {
 	}
 	return "false"
 }
-
-// invalid is the aria-invalid value for a field with message msg.
-func invalid(msg string) string {
-	if msg != "" {
-		return "true"
-	}
-	return "false"
-}
