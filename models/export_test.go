@@ -1,0 +1,19 @@
+package models
+
+import "gorm.io/gorm"
+
+// Hooks for the black-box tests in package models_test. They live here, in
+// an internal test file, because an internal test cannot import dbtest
+// (dbtest imports models) and the tests need its fresh databases.
+
+// ErrUnscopedTaskQuery is the owner guard's error.
+var ErrUnscopedTaskQuery = errUnscopedTaskQuery
+
+// Classify exposes the driver-error translation.
+func Classify(op string, err error) error { return classify(op, err) }
+
+// GormRead is the store's query handle, owner guard installed.
+func (s *Store) GormRead() *gorm.DB { return s.read }
+
+// GormWrite is the store's write handle, owner guard installed.
+func (s *Store) GormWrite() *gorm.DB { return s.write }
