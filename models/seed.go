@@ -259,4 +259,3 @@ func (s *Store) insertTasks(ctx context.Context, gen *taskGen, progress func(int
 	}
 	return nil
 }
-
