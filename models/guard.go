@@ -20,6 +20,16 @@ var ownerCondition = regexp.MustCompile(`^\s*("?tasks"?\.)?"?user_id"?\s*=\s*(\?
 var rawOwnerCondition = regexp.MustCompile(`(?i)\buser_id\s*=\s*(\?|\$\d+)`)
 var rawTasksTable = regexp.MustCompile(`(?i)\b(from|update|into|join)\s+"?tasks"?\b`)
 
+// rawOr finds an OR in hand-written SQL. The guard does not parse SQL, so
+// it cannot tell whether an OR sits beside the owner condition ("id = ? OR
+// user_id = ?" scopes nothing) or below it: raw SQL on tasks with an OR is
+// refused, and such queries go through the builder.
+var rawOr = regexp.MustCompile(`(?i)\bor\b`)
+
+// tasksName finds the tasks table in a table expression or join, however
+// it is quoted, qualified or aliased ("tasks AS t", "JOIN tasks ON …").
+var tasksName = regexp.MustCompile(`(?i)\btasks\b`)
+
 // installOwnerGuard makes the schema spec's isolation rule ("ALL queries on
 // tasks MUST include WHERE user_id = ?") a property the machine checks: any
 // select, update or delete on tasks whose WHERE lacks a top-level
@@ -48,21 +58,36 @@ func guardStatement(db *gorm.DB) {
 	stmt := db.Statement
 	if stmt.SQL.Len() > 0 { // Raw / Exec: hand-written SQL
 		sql := stmt.SQL.String()
-		if rawTasksTable.MatchString(sql) && !rawOwnerCondition.MatchString(sql) {
+		if rawTasksTable.MatchString(sql) && (!rawOwnerCondition.MatchString(sql) || rawOr.MatchString(sql)) {
 			_ = db.AddError(fmt.Errorf("%w: %s", errUnscopedTaskQuery, sql))
 		}
 		return
 	}
+	if onTasks(stmt) && !hasOwnerCondition(stmt) {
+		_ = db.AddError(errUnscopedTaskQuery)
+	}
+}
+
+// onTasks reports whether the statement reads or writes tasks: as its model
+// or table, under an alias (GORM then names the statement's table after
+// the alias), or through a join.
+func onTasks(stmt *gorm.Statement) bool {
 	table := stmt.Table
 	if table == "" && stmt.Schema != nil {
 		table = stmt.Schema.Table
 	}
-	if table != "tasks" {
-		return
+	if table == "tasks" {
+		return true
 	}
-	if !hasOwnerCondition(stmt) {
-		_ = db.AddError(errUnscopedTaskQuery)
+	if stmt.TableExpr != nil && tasksName.MatchString(stmt.TableExpr.SQL) {
+		return true
 	}
+	for _, j := range stmt.Joins {
+		if tasksName.MatchString(j.Name) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasOwnerCondition looks only at the top level of WHERE, whose expressions
@@ -75,6 +100,13 @@ func hasOwnerCondition(stmt *gorm.Statement) bool {
 	where, ok := c.Expression.(clause.Where)
 	if !ok {
 		return false
+	}
+	for _, e := range where.Exprs {
+		// GORM joins a single-condition OrConditions to the rest with OR:
+		// Where("user_id = ?").Or("id = ?") is "user_id = ? OR id = ?".
+		if or, ok := e.(clause.OrConditions); ok && len(or.Exprs) == 1 {
+			return false
+		}
 	}
 	for _, e := range where.Exprs {
 		switch e := e.(type) {
