@@ -37,10 +37,16 @@ func emailTaken(err error) error {
 // UserByEmail finds an account by email, in any letter case. The lookup
 // uses idx_users_email_lower.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	email = NormalizeEmail(email)
+	if !storable(email) {
+		// No account can have it, and PostgreSQL would fail the query
+		// (22021) where SQLite finds nothing.
+		return nil, fmt.Errorf("models: user by email: %w", ErrNotFound)
+	}
 	var u User
 	db, cancel := s.reader(ctx)
 	defer cancel()
-	err := db.Where("lower(email) = ?", NormalizeEmail(email)).Take(&u).Error
+	err := db.Where("lower(email) = ?", email).Take(&u).Error
 	if err != nil {
 		return nil, classify("models: user by email", err)
 	}

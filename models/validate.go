@@ -18,7 +18,13 @@ const (
 
 // NormalizeEmail trims and lower-cases an address, the form it is stored in.
 func NormalizeEmail(email string) string {
-	return strings.ToLower(strings.TrimSpace(email))
+	email = strings.TrimSpace(email)
+	if !utf8.ValidString(email) {
+		// strings.ToLower would turn the bad bytes into U+FFFD, which
+		// ValidateEmail accepts: leave them for it to refuse.
+		return email
+	}
+	return strings.ToLower(email)
 }
 
 // storable reports whether the database can hold s: valid UTF-8 with no NUL
