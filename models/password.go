@@ -68,6 +68,9 @@ func decodeHash(hash string) (argonParams, []byte, []byte, error) {
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.memory, &p.time, &p.threads); err != nil {
 		return p, nil, nil, errMalformedHash
 	}
+	if p.time < 1 || p.threads < 1 { // argon2 panics on either
+		return p, nil, nil, errMalformedHash
+	}
 	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
 	if err != nil {
 		return p, nil, nil, errMalformedHash
