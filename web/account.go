@@ -1,20 +1,176 @@
 package web
 
 import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
 	"taskapp/models"
+	"taskapp/views"
 )
 
+// accountStore is what the account pages need from the store.
+type accountStore interface {
+	UserByID(ctx context.Context, id int64) (*models.User, error)
+	SetPasswordHash(ctx context.Context, id int64, hashedPassword string) error
+	DeleteUser(ctx context.Context, id int64) error
+	CountTasks(ctx context.Context, userID int64, query string) (models.StatusCounts, error)
+}
+
 // AccountHandler serves the account page, password change and deletion.
-// (Skeleton: the accounts work fills it in.)
 type AccountHandler struct {
-	store    *models.Store
-	sessions *sessionManager
+	store accountStore
+	// passwordChecks bounds guesses at the current password by whoever
+	// holds a session (a borrowed laptop, a stolen cookie), per account.
+	passwordChecks *limiter
 }
 
 // NewAccountHandler returns the account handlers.
-func NewAccountHandler(store *models.Store, sessions *sessionManager) *AccountHandler {
-	return &AccountHandler{store: store, sessions: sessions}
+func NewAccountHandler(store accountStore, limits RateLimits) *AccountHandler {
+	limits.setDefaults()
+	return &AccountHandler{store: store, passwordChecks: newLimiter(limits.PerAccount)}
 }
 
 // Routes registers the account routes on a signed-in group.
-func (h *AccountHandler) Routes(r router) {}
+func (h *AccountHandler) Routes(r router) {
+	r.GET("/account", h.show)
+	r.POST("/account/password", h.changePassword)
+	r.POST("/account/delete", h.deleteAccount)
+}
+
+// passwordForm changes the password of the signed-in account.
+type passwordForm struct {
+	Current, Password, Confirm string
+	Errors                     models.FieldErrors
+}
+
+func (f *passwordForm) parse(c echo.Context) {
+	f.Current = c.FormValue("current_password")
+	f.Password = c.FormValue("password")
+	f.Confirm = c.FormValue("password_confirm")
+}
+
+func (f *passwordForm) validate() bool {
+	f.Errors = models.FieldErrors{}
+	if f.Current == "" {
+		f.Errors["current_password"] = "Enter your current password."
+	}
+	if msg := models.ValidatePassword(f.Password); msg != "" {
+		f.Errors["password"] = msg
+	}
+	if msg := confirmError(f.Password, f.Confirm); msg != "" {
+		f.Errors["password_confirm"] = msg
+	}
+	return len(f.Errors) == 0
+}
+
+// deleteForm deletes the signed-in account; the password confirms it.
+type deleteForm struct {
+	Password string
+	Errors   models.FieldErrors
+}
+
+func (f *deleteForm) parse(c echo.Context) { f.Password = c.FormValue("password") }
+
+func (f *deleteForm) validate() bool {
+	f.Errors = models.FieldErrors{}
+	if f.Password == "" {
+		f.Errors["password"] = "Enter your password to confirm."
+	}
+	return len(f.Errors) == 0
+}
+
+const msgWrongPassword = "That is not your current password."
+
+func (h *AccountHandler) show(c echo.Context) error {
+	return h.render(c, http.StatusOK, views.AccountPage{})
+}
+
+// render draws the account page with p's forms; the account's details are
+// filled in here.
+func (h *AccountHandler) render(c echo.Context, status int, p views.AccountPage) error {
+	u := currentUser(c)
+	counts, err := h.store.CountTasks(c.Request().Context(), u.ID, "")
+	if err != nil {
+		return err
+	}
+	p.Email, p.MemberSince, p.Tasks = u.Email, u.CreatedAt, counts.All()
+	return render(c, status, views.Account(p), nil)
+}
+
+// checkPassword verifies the signed-in user's password, within the
+// account's rate limit.
+func (h *AccountHandler) checkPassword(c echo.Context, password string) (bool, error) {
+	u := currentUser(c)
+	if err := takeTokens(c, limitKey{h.passwordChecks, strconv.FormatInt(u.ID, 10)}); err != nil {
+		return false, err
+	}
+	return models.CheckPassword(u.HashedPassword, password), nil
+}
+
+func (h *AccountHandler) changePassword(c echo.Context) error {
+	var f passwordForm
+	f.parse(c)
+	invalid := func() error {
+		return h.render(c, http.StatusUnprocessableEntity, views.AccountPage{PasswordErrors: f.Errors})
+	}
+	if !f.validate() {
+		return invalid()
+	}
+	ok, err := h.checkPassword(c, f.Current)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		f.Errors["current_password"] = msgWrongPassword
+		return invalid()
+	}
+	hash, err := models.HashPassword(f.Password)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	if err := h.store.SetPasswordHash(ctx, u.ID, hash); err != nil {
+		return err
+	}
+	// Reload rather than patch u: the session must hold the print of the
+	// hash that is stored now.
+	u, err = h.store.UserByID(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	sessionFrom(c).refreshPassword(u)
+	flash(c, views.FlashSuccess, "Your password has been changed. Any other sessions were signed out.")
+	return redirect(c, "/account")
+}
+
+func (h *AccountHandler) deleteAccount(c echo.Context) error {
+	var f deleteForm
+	f.parse(c)
+	invalid := func() error {
+		return h.render(c, http.StatusUnprocessableEntity, views.AccountPage{DeleteErrors: f.Errors})
+	}
+	if !f.validate() {
+		return invalid()
+	}
+	ok, err := h.checkPassword(c, f.Password)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		f.Errors["password"] = msgWrongPassword
+		return invalid()
+	}
+	// Already gone (deleted from another session a moment ago) is what
+	// was asked for, too.
+	if err := h.store.DeleteUser(c.Request().Context(), currentUser(c).ID); err != nil && !errors.Is(err, models.ErrNotFound) {
+		return err
+	}
+	sessionFrom(c).signOut()
+	flash(c, views.FlashSuccess, "Your account and all its tasks have been deleted.")
+	return redirect(c, "/login")
+}

@@ -39,7 +39,10 @@ type Config struct {
 	PerPage int
 	// BodyLimit caps request bodies, e.g. "256K".
 	BodyLimit string
-	Logger    *slog.Logger
+	// RateLimits bound sign-in and registration attempts; zero fields
+	// take the defaults.
+	RateLimits RateLimits
+	Logger     *slog.Logger
 }
 
 func (c *Config) setDefaults() {
@@ -58,6 +61,7 @@ func (c *Config) setDefaults() {
 	if c.BodyLimit == "" {
 		c.BodyLimit = "256K"
 	}
+	c.RateLimits.setDefaults()
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -108,8 +112,12 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 	e.GET("/", home)
 	guest := routes{e: e, mw: []echo.MiddlewareFunc{requireGuest}}
 	signedIn := routes{e: e, mw: []echo.MiddlewareFunc{requireUser}}
-	NewAuthHandler(store, sessions, cfg.Logger).Routes(guest, signedIn)
-	NewAccountHandler(store, sessions).Routes(signedIn)
+	auth, err := NewAuthHandler(store, cfg.RateLimits, cfg.Logger)
+	if err != nil {
+		return nil, err
+	}
+	auth.Routes(guest, signedIn)
+	NewAccountHandler(store, cfg.RateLimits).Routes(signedIn)
 	NewTaskHandler(store, cfg.PerPage).Routes(signedIn)
 	return e, nil
 }
