@@ -16,7 +16,7 @@ import (
 )
 
 // The versions both dialects share, oldest first.
-var wantVersions = []int64{202512301000, 202512301001}
+var wantVersions = []int64{202512301000, 202512301001, 202611261800}
 
 // schemaObjects lists what the migrations create: tables, indexes,
 // triggers and functions, by name, leaving out goose's own table.
@@ -56,8 +56,8 @@ func schemaObjects(t *testing.T, db *sql.DB, dialect migrations.Dialect) []strin
 
 func wantObjects(dialect migrations.Dialect) []string {
 	objs := []string{
-		"index idx_tasks_user_created", "index idx_tasks_user_id", "index idx_users_email_lower",
-		"table tasks", "table users",
+		"index idx_tasks_user_created", "index idx_tasks_user_id", "index idx_tasks_user_status_created",
+		"index idx_users_email_lower", "table tasks", "table users",
 		"trigger update_tasks_updated_at", "trigger update_users_updated_at",
 	}
 	if dialect == migrations.Postgres {
@@ -159,13 +159,13 @@ func TestUpDownUp(t *testing.T) {
 	}
 }
 
-// TestDownOneStep reverts only the tasks migration: users stays, and on
+// TestDownOneStep reverts down to the users migration: users stays, and on
 // PostgreSQL so does the trigger function the users migration owns.
 func TestDownOneStep(t *testing.T) {
 	t.Parallel()
 	s := dbtest.New(t)
 	p := newProvider(t, s)
-	if _, err := p.Down(t.Context()); err != nil {
+	if _, err := p.DownTo(t.Context(), wantVersions[0]); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"index idx_users_email_lower", "table users", "trigger update_users_updated_at"}

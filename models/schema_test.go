@@ -140,6 +140,7 @@ func TestSchemaIndexes(t *testing.T) {
 		assertRows(t, "indexes", got, [][]string{
 			{"idx_tasks_user_created", "CREATE INDEX idx_tasks_user_created ON public.tasks USING btree (user_id, created_at DESC)"},
 			{"idx_tasks_user_id", "CREATE INDEX idx_tasks_user_id ON public.tasks USING btree (user_id)"},
+			{"idx_tasks_user_status_created", "CREATE INDEX idx_tasks_user_status_created ON public.tasks USING btree (user_id, status, created_at DESC)"},
 			{"idx_users_email_lower", "CREATE UNIQUE INDEX idx_users_email_lower ON public.users USING btree (lower((email)::text))"},
 			{"tasks_pkey", "CREATE UNIQUE INDEX tasks_pkey ON public.tasks USING btree (id)"},
 			{"users_email_key", "CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email)"},
@@ -154,13 +155,15 @@ func TestSchemaIndexes(t *testing.T) {
 		[][]string{{"idx_users_email_lower", "1", "c"}, {"sqlite_autoindex_users_1", "1", "u"}})
 	assertRows(t, "tasks indexes",
 		rows(t, s, `SELECT name, "unique", origin FROM pragma_index_list('tasks') ORDER BY name`),
-		[][]string{{"idx_tasks_user_created", "0", "c"}, {"idx_tasks_user_id", "0", "c"}})
+		[][]string{{"idx_tasks_user_created", "0", "c"}, {"idx_tasks_user_id", "0", "c"}, {"idx_tasks_user_status_created", "0", "c"}})
 	// Key columns in order with their sort direction; an expression key
 	// has no column name, so its definition is checked in the SQL.
 	for index, want := range map[string][][]string{
 		"idx_tasks_user_id":      {{"user_id", "0"}},
 		"idx_tasks_user_created": {{"user_id", "0"}, {"created_at", "1"}},
-		"idx_users_email_lower":  {{"NULL", "0"}},
+		// Added by the performance work, beside the spec's indexes.
+		"idx_tasks_user_status_created": {{"user_id", "0"}, {"status", "0"}, {"created_at", "1"}},
+		"idx_users_email_lower":         {{"NULL", "0"}},
 	} {
 		got := rows(t, s, `SELECT name, "desc" FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno`, index)
 		assertRows(t, index+" keys", got, want)
