@@ -1,0 +1,36 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"taskapp/views"
+)
+
+// delete is DELETE /tasks/{id}. A plain form is redirected to the list it
+// came from (to /tasks from the task page) with a message. htmx from a
+// list gets an empty 200, so the row's outerHTML swap removes it, and a
+// tasks-changed event that has the tabs fetch fresh counts (bringing the
+// message with them); from the task page, an HX-Redirect to /tasks.
+func (h *TaskHandler) delete(c echo.Context) error {
+	t, err := h.ownTask(c)
+	if err != nil {
+		return err
+	}
+	if err := h.store.DeleteTask(c.Request().Context(), ownerID(c), t.ID); err != nil {
+		return err
+	}
+	flash(c, views.FlashSuccess, "Deleted "+views.Quoted(t.Title)+".")
+	o := originOf(c)
+	if !isHTMX(c) || o.list == nil {
+		if o.list != nil {
+			return redirect(c, o.list.URL())
+		}
+		return redirect(c, "/tasks")
+	}
+	hdr := c.Response().Header()
+	hdr.Set("HX-Trigger", taskEvent)
+	hdr.Set("Cache-Control", "no-store")
+	return c.NoContent(http.StatusOK)
+}

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/a-h/templ"
+	"github.com/labstack/echo/v4"
+
+	"taskapp/models"
+	"taskapp/views"
+)
+
+// list is GET /tasks: the page, or for htmx (a tab, a search, a page link)
+// the list region, with the canonical URL pushed to the history.
+func (h *TaskHandler) list(c echo.Context) error {
+	l, err := h.listView(c.Request().Context(), ownerID(c), parseListQuery(c.QueryParams()))
+	if err != nil {
+		return err
+	}
+	if isHTMX(c) {
+		// The element asked to push its request URL; push the canonical
+		// one instead (no empty parameters, the clamped page).
+		c.Response().Header().Set("HX-Push-Url", l.Query.URL())
+	}
+	page := views.TasksPage{List: l, Create: views.TaskForm{Status: models.StatusPending}}
+	return render(c, http.StatusOK, views.TaskListPage(page), views.TaskListFragment(l))
+}
+
+// counts is GET /tasks/counts, which the tabs fetch after a delete: fresh
+// tabs and pagination. When the delete emptied the page on screen (or the
+// whole view), the region is redrawn instead, there being no rows on
+// screen to keep. Without htmx it redirects to the list.
+func (h *TaskHandler) counts(c echo.Context) error {
+	ctx := c.Request().Context()
+	q := parseListQuery(c.QueryParams())
+	if !isHTMX(c) {
+		return c.Redirect(http.StatusSeeOther, q.URL())
+	}
+	l, err := h.countsView(ctx, ownerID(c), q)
+	if err != nil {
+		return err
+	}
+	if l.Total > 0 && q.Page <= l.Pages {
+		return render(c, http.StatusOK, nil, templ.Join(views.Tabs(l, false), views.Pagination(l, true)))
+	}
+	if l, err = h.listView(ctx, ownerID(c), q); err != nil {
+		return err
+	}
+	hdr := c.Response().Header()
+	hdr.Set("HX-Retarget", "#task-region")
+	hdr.Set("HX-Reswap", "outerHTML")
+	hdr.Set("HX-Replace-Url", l.Query.URL())
+	return render(c, http.StatusOK, nil, views.TaskListFragment(l))
+}
