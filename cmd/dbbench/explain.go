@@ -1,0 +1,216 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"log/slog"
+	"regexp"
+	"strings"
+	"sync"
+
+	"taskapp/models"
+)
+
+// sqlCapture is a slog handler that keeps the SQL text GORM logs when
+// DATABASE_ECHO is on: the statements the store really sends, with their
+// arguments inlined.
+type sqlCapture struct {
+	mu    sync.Mutex
+	stmts []string
+}
+
+func (h *sqlCapture) Enabled(context.Context, slog.Level) bool { return true }
+func (h *sqlCapture) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h *sqlCapture) WithGroup(string) slog.Handler            { return h }
+
+func (h *sqlCapture) Handle(_ context.Context, r slog.Record) error {
+	r.Attrs(func(a slog.Attr) bool {
+		if a.Key != "trace" {
+			return true
+		}
+		for _, g := range a.Value.Group() {
+			if g.Key == "sql" {
+				h.mu.Lock()
+				h.stmts = append(h.stmts, g.Value.String())
+				h.mu.Unlock()
+			}
+		}
+		return true
+	})
+	return nil
+}
+
+func (h *sqlCapture) take() []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	s := h.stmts
+	h.stmts = nil
+	return s
+}
+
+// plan lines that mean the whole table is read.
+var (
+	pgFullScan     = regexp.MustCompile(`Seq Scan on (tasks|users)\b`)
+	sqliteFullScan = regexp.MustCompile(`^SCAN (tasks|users)\b`)
+	pgIndex        = regexp.MustCompile(`(?:Index Scan|Index Only Scan|Bitmap Index Scan)(?: Backward)? (?:using|on) (\S+)`)
+	sqliteIndex    = regexp.MustCompile(`USING (?:COVERING )?INDEX (\S+)|USING (INTEGER PRIMARY KEY)`)
+)
+
+// explainAll runs one call of each benchmarked kind through a store that
+// echoes its SQL, and shows the plan of every statement it sent: EXPLAIN
+// (ANALYZE, BUFFERS) on PostgreSQL, inside a transaction that is rolled
+// back; EXPLAIN QUERY PLAN on SQLite. It returns how many statements read
+// a whole table.
+func explainAll(ctx context.Context, w io.Writer, dialect, dbURL string, s *sample) (int, error) {
+	capture := &sqlCapture{}
+	store, err := models.Open(ctx, models.Config{URL: dbURL, Echo: true, Logger: slog.New(capture), PoolSize: 2})
+	if err != nil {
+		return 0, err
+	}
+	defer store.Close()
+
+	heavy := s.owners[0]
+	title := "Explained task"
+	st := models.StatusCompleted
+	calls := []struct {
+		name string
+		call func() error
+	}{
+		{"UserByEmail", func() error { _, err := store.UserByEmail(ctx, s.emails[len(s.emails)/2]); return err }},
+		{"CreateTask", func() error {
+			_, err := store.CreateTask(ctx, s.medianID, models.TaskInput{Title: title, Description: "x"})
+			return err
+		}},
+		{fmt.Sprintf("ListTasks, heaviest user (%d tasks)", s.counts[heavy]), func() error {
+			_, err := store.ListTasks(ctx, heavy, models.ListOptions{})
+			return err
+		}},
+		{fmt.Sprintf("ListTasks, median user (%d tasks)", s.median), func() error {
+			_, err := store.ListTasks(ctx, s.medianID, models.ListOptions{})
+			return err
+		}},
+		{"TaskByID", func() error { _, err := store.TaskByID(ctx, s.byID[0].userID, s.byID[0].id); return err }},
+		{"UpdateTask", func() error {
+			_, err := store.UpdateTask(ctx, s.update[0].userID, s.update[0].id, models.TaskPatch{Title: &title, Status: &st})
+			return err
+		}},
+		{"DeleteTask (ANALYZE runs after the call: 0 rows left to delete)", func() error {
+			r := s.byID[len(s.byID)-1]
+			return store.DeleteTask(ctx, r.userID, r.id)
+		}},
+		{"Search q=groceries, heaviest user", func() error {
+			_, err := store.ListTasks(ctx, heavy, models.ListOptions{Query: "groceries"})
+			return err
+		}},
+		{"Search q=nothing-matches-this, heaviest user", func() error {
+			_, err := store.ListTasks(ctx, heavy, models.ListOptions{Query: "nothing-matches-this"})
+			return err
+		}},
+		{"Status=completed, heaviest user", func() error {
+			_, err := store.ListTasks(ctx, heavy, models.ListOptions{Status: models.StatusCompleted})
+			return err
+		}},
+		{"Status=completed page 5, heaviest user", func() error {
+			_, err := store.ListTasks(ctx, heavy, models.ListOptions{Status: models.StatusCompleted, Page: 5})
+			return err
+		}},
+	}
+
+	kind := "EXPLAIN (ANALYZE, BUFFERS)"
+	if dialect == "sqlite" {
+		kind = "EXPLAIN QUERY PLAN"
+	}
+	fmt.Fprintf(w, "\n%s: %s of every statement the store sends\n", dialect, kind)
+	bad := 0
+	var summary []string
+	for _, c := range calls {
+		capture.take()
+		if err := c.call(); err != nil {
+			return bad, fmt.Errorf("%s: %w", c.name, err)
+		}
+		fmt.Fprintf(w, "\n--- %s\n", c.name)
+		for _, q := range capture.take() {
+			lines, err := explain(ctx, store.DB(), dialect, q)
+			if err != nil {
+				return bad, fmt.Errorf("explain %s: %w", q, err)
+			}
+			fmt.Fprintf(w, "SQL: %s\n", q)
+			var indexes []string
+			full := false
+			for _, l := range lines {
+				mark := "    "
+				if (dialect == "sqlite" && sqliteFullScan.MatchString(l)) || (dialect != "sqlite" && pgFullScan.MatchString(l)) {
+					mark, full = "!!! ", true
+				}
+				fmt.Fprintf(w, "%s%s\n", mark, l)
+				re := pgIndex
+				if dialect == "sqlite" {
+					re = sqliteIndex
+				}
+				for _, m := range re.FindAllStringSubmatch(l, -1) {
+					indexes = append(indexes, strings.Join(m[1:], ""))
+				}
+			}
+			verdict := "index: " + strings.Join(indexes, ", ")
+			if len(indexes) == 0 {
+				verdict = "no index scan (an INSERT, or a plan with no table read)"
+			}
+			if full {
+				bad++
+				verdict = "!!! FULL TABLE SCAN (" + verdict + ")"
+				fmt.Fprintf(w, "!!! %s: THIS STATEMENT SCANS THE WHOLE TABLE\n", c.name)
+			}
+			summary = append(summary, fmt.Sprintf("  %-60.60s %s", c.name, verdict))
+		}
+	}
+	fmt.Fprintf(w, "\n%s plan summary:\n%s\n", dialect, strings.Join(summary, "\n"))
+	if bad > 0 {
+		fmt.Fprintf(w, "!!! %s: %d STATEMENTS SCAN A WHOLE TABLE (Seq Scan / SCAN)\n", dialect, bad)
+	} else {
+		fmt.Fprintf(w, "%s: no statement scans a whole table\n", dialect)
+	}
+	return bad, nil
+}
+
+// explain returns the plan of q, one line per row. On PostgreSQL the
+// statement runs (ANALYZE) inside a transaction that is rolled back.
+func explain(ctx context.Context, db *sql.DB, dialect, q string) ([]string, error) {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	if dialect == "sqlite" {
+		rows, err := tx.QueryContext(ctx, "EXPLAIN QUERY PLAN "+q)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var id, parent, notused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
+				return nil, err
+			}
+			out = append(out, detail)
+		}
+		return out, rows.Err()
+	}
+	rows, err := tx.QueryContext(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
