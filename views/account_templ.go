@@ -94,7 +94,7 @@ func Account(p AccountPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</time>.</p><section aria-labelledby=\"change-password\"><h2 id=\"change-password\">Change password</h2><p>Other devices signed in to this account will be signed out.</p><form method=\"post\" action=\"/account/password\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</time>.</p><hr><section aria-labelledby=\"change-password\"><h2 id=\"change-password\">Change password</h2><p>Other devices signed in to this account will be signed out.</p><form method=\"post\" action=\"/account/password\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -119,14 +119,14 @@ func Account(p AccountPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<button type=\"submit\">Change password</button></form></section><section aria-labelledby=\"delete-account\"><h2 id=\"delete-account\">Delete account</h2><p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<button type=\"submit\">Change password</button></form></section><hr><section aria-labelledby=\"delete-account\"><h2 id=\"delete-account\">Delete account</h2><p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var6 string
 			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(deletionNote(p.Tasks))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/account.templ`, Line: 47, Col: 30}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/account.templ`, Line: 49, Col: 30}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 			if templ_7745c5c3_Err != nil {
@@ -160,8 +160,8 @@ func Account(p AccountPage) templ.Component {
 	})
 }
 
-// withAutofocus focuses f when its form came back with errors and f is
-// the first field in error.
+// withAutofocus focuses f when it is the first field of its form in
+// error: earlierFieldsOK says the fields before it have none.
 func withAutofocus(f Field, earlierFieldsOK bool) Field {
 	f.Autofocus = f.Error != "" && earlierFieldsOK
 	return f

@@ -57,16 +57,17 @@ func Register(p RegisterPage) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = Input(Field{Name: "email", Label: "Email", Type: "email", Value: p.Email, Error: p.Errors["email"],
-				Required: true, MaxLength: models.MaxEmailLen, Autocomplete: "email", Autofocus: true}).Render(ctx, templ_7745c5c3_Buffer)
+				Required: true, MaxLength: models.MaxEmailLen, Autocomplete: "email",
+				Autofocus: len(p.Errors) == 0 || p.Errors["email"] != ""}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(newPasswordField("", "password", "Password", p.Errors)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(withAutofocus(newPasswordField("", "password", "Password", p.Errors), p.Errors["email"] == "")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(Field{Name: "password_confirm", Label: "Confirm password", Type: "password", Error: p.Errors["password_confirm"],
-				Required: true, Autocomplete: "new-password"}).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(withAutofocus(Field{Name: "password_confirm", Label: "Confirm password", Type: "password", Error: p.Errors["password_confirm"],
+				Required: true, Autocomplete: "new-password"}, p.Errors["email"] == "" && p.Errors["password"] == "")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -90,6 +91,12 @@ type LoginPage struct {
 	Next   string            // a local path to go to after signing in; already checked
 	Error  string            // about the whole form: never says which field was wrong
 	Errors map[string]string // field name → message
+}
+
+// focusPassword is true when the email is there and fine, so that after a
+// failed attempt the cursor waits where the person most likely erred.
+func (p LoginPage) focusPassword() bool {
+	return p.Email != "" && p.Errors["email"] == ""
 }
 
 // Login is the sign-in page.
@@ -146,7 +153,7 @@ func Login(p LoginPage) templ.Component {
 				var templ_7745c5c3_Var5 string
 				templ_7745c5c3_Var5, templ_7745c5c3_Err = templruntime.NewAttributeExpression(p.Next).Resolve(ctx)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/auth.templ`, Line: 53, Col: 52}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/auth.templ`, Line: 60, Col: 52}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var5)
 				if templ_7745c5c3_Err != nil {
@@ -158,12 +165,12 @@ func Login(p LoginPage) templ.Component {
 				}
 			}
 			templ_7745c5c3_Err = Input(Field{Name: "email", Label: "Email", Type: "email", Value: p.Email, Error: p.Errors["email"],
-				Required: true, MaxLength: models.MaxEmailLen, Autocomplete: "email", Autofocus: true}).Render(ctx, templ_7745c5c3_Buffer)
+				Required: true, MaxLength: models.MaxEmailLen, Autocomplete: "email", Autofocus: !p.focusPassword()}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			templ_7745c5c3_Err = Input(Field{Name: "password", Label: "Password", Type: "password", Error: p.Errors["password"],
-				Required: true, Autocomplete: "current-password"}).Render(ctx, templ_7745c5c3_Buffer)
+				Required: true, Autocomplete: "current-password", Autofocus: p.focusPassword()}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -207,7 +214,7 @@ func FormError(msg string) templ.Component {
 			var templ_7745c5c3_Var7 string
 			templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(msg)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/auth.templ`, Line: 68, Col: 43}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/auth.templ`, Line: 75, Col: 43}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 			if templ_7745c5c3_Err != nil {
