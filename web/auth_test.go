@@ -177,6 +177,9 @@ func TestRegisterValidation(t *testing.T) {
 			if got := fieldError(t, p, tc.field); !strings.Contains(got, tc.msg) {
 				t.Errorf("message beside %s = %q, want it to say %q", tc.field, got, tc.msg)
 			}
+			if focused := p.doc.Find("[autofocus]"); focused.Length() != 1 || focused.AttrOr("id", "") != tc.field {
+				t.Errorf("focus on %q, want it on the field in error, %s", focused.AttrOr("id", ""), tc.field)
+			}
 			if p.doc.Find(`form[action="/register"]`).Length() != 1 {
 				t.Error("the registration form is not shown again")
 			}
@@ -245,6 +248,9 @@ func TestLoginFailureDoesNotSayWhichFieldWasWrong(t *testing.T) {
 		}
 		if got := inputValue(p, "email"); got != tc.email {
 			t.Errorf("%s: email input = %q, want it kept", tc.name, got)
+		}
+		if focused := p.doc.Find("[autofocus]"); focused.Length() != 1 || focused.AttrOr("id", "") != "password" {
+			t.Errorf("%s: focus on %q, want the password field", tc.name, focused.AttrOr("id", ""))
 		}
 		wantNoPasswordsEchoed(t, p)
 		wantSignedOut(t, b)

@@ -127,15 +127,25 @@ func replay(t *testing.T, app *testApp, cookies []*http.Cookie) *browser {
 	return b
 }
 
+// nextSecond waits for the start of the next second. Sessions keep their
+// times in whole seconds; starting on a boundary keeps the rounding out of
+// the timeouts tests measure.
+func nextSecond() time.Time {
+	now := time.Now()
+	start := now.Truncate(time.Second).Add(time.Second)
+	time.Sleep(start.Sub(now))
+	return start
+}
+
 func TestSessionIdleTimeout(t *testing.T) {
 	t.Parallel()
-	// Session times are kept in whole seconds: allow for the rounding.
-	app := newTestApp(t, func(c *Config) { c.IdleTimeout = 2 * time.Second })
+	app := newTestApp(t, func(c *Config) { c.IdleTimeout = 3 * time.Second })
+	start := nextSecond()
 	b := app.signedIn("idle@example.com")
 	u, _ := url.Parse(app.srv.URL)
 	saved := b.client.Jar.Cookies(u)
 	wantSignedIn(t, b)
-	time.Sleep(3100 * time.Millisecond)
+	time.Sleep(time.Until(start.Add(4 * time.Second)))
 	wantSignedOut(t, b)
 	// The server refuses the old cookie itself; it does not rely on the
 	// browser to drop it.
@@ -144,15 +154,15 @@ func TestSessionIdleTimeout(t *testing.T) {
 
 func TestSessionMaximumAge(t *testing.T) {
 	t.Parallel()
-	app := newTestApp(t, func(c *Config) { c.MaxSessionAge = 2 * time.Second })
+	app := newTestApp(t, func(c *Config) { c.MaxSessionAge = 4 * time.Second })
+	start := nextSecond()
 	b := app.signedIn("old@example.com")
 	u, _ := url.Parse(app.srv.URL)
 	saved := b.client.Jar.Cookies(u)
+	// Activity half way through does not extend it.
+	time.Sleep(time.Until(start.Add(2 * time.Second)))
 	wantSignedIn(t, b)
-	// Activity does not extend it.
-	time.Sleep(1100 * time.Millisecond)
-	wantSignedIn(t, b)
-	time.Sleep(2000 * time.Millisecond)
+	time.Sleep(time.Until(start.Add(5 * time.Second)))
 	wantSignedOut(t, b)
 	wantSignedOut(t, replay(t, app, saved))
 }
