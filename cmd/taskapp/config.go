@@ -1,0 +1,164 @@
+package main
+
+import (
+	"io"
+	"log/slog"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"taskapp/models"
+)
+
+// Defaults for the settings product.md names.
+const (
+	defaultListenAddr    = "127.0.0.1:8080"
+	defaultSecureCookies = "auto"
+	// defaultDataDir holds the generated session secret when the database
+	// is PostgreSQL; with SQLite it is the database file's directory.
+	defaultDataDir = "data"
+)
+
+// serveConfig is what the web server needs beyond the store.
+type serveConfig struct {
+	// Addr is where HTTP is served (LISTEN_ADDR, --addr).
+	Addr string
+	// SessionSecret signs and encrypts session cookies; a comma-separated
+	// list allows key rotation. Empty means generate one and keep it in
+	// DataDir.
+	SessionSecret string
+	// SecureCookies is "auto", "true" or "false" (SECURE_COOKIES).
+	SecureCookies string
+	// DataDir is the SQLite file's directory, or ./data on PostgreSQL.
+	DataDir string
+}
+
+// config is everything taskapp reads from its environment.
+type config struct {
+	DB     models.Config
+	Serve  serveConfig
+	Logger *slog.Logger
+}
+
+// loadConfig reads product.md's configuration table (plus LOG_FORMAT)
+// through getenv. Errors name the variable and what it accepts; they are
+// usage errors, since the operator has to fix the environment.
+func loadConfig(getenv func(string) string, stderr io.Writer) (config, error) {
+	var cfg config
+	env := func(name string) string { return strings.TrimSpace(getenv(name)) }
+
+	cfg.DB.URL = env("DATABASE_URL")
+	dataDir, err := dataDirFor(cfg.DB.URL)
+	if err != nil {
+		return cfg, err
+	}
+
+	cfg.DB.PoolSize = models.DefaultPoolSize
+	if v := env("DATABASE_POOL_SIZE"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return cfg, usageErrorf("DATABASE_POOL_SIZE must be a positive whole number, not %q", v)
+		}
+		cfg.DB.PoolSize = n
+	}
+
+	switch v := strings.ToLower(env("DATABASE_ECHO")); v {
+	case "", "false", "0":
+	case "true", "1":
+		cfg.DB.Echo = true
+	default:
+		return cfg, usageErrorf("DATABASE_ECHO must be true, false, 1 or 0, not %q", getenv("DATABASE_ECHO"))
+	}
+
+	cfg.Serve = serveConfig{
+		Addr:          env("LISTEN_ADDR"),
+		SessionSecret: getenv("SESSION_SECRET"), // secrets are taken as given
+		SecureCookies: strings.ToLower(env("SECURE_COOKIES")),
+		DataDir:       dataDir,
+	}
+	if cfg.Serve.Addr == "" {
+		cfg.Serve.Addr = defaultListenAddr
+	}
+	if cfg.Serve.SecureCookies == "" {
+		cfg.Serve.SecureCookies = defaultSecureCookies
+	}
+	if err := checkSecureCookies(cfg.Serve.SecureCookies, "SECURE_COOKIES"); err != nil {
+		return cfg, err
+	}
+
+	var h slog.Handler
+	switch v := strings.ToLower(env("LOG_FORMAT")); v {
+	case "", "text":
+		h = slog.NewTextHandler(stderr, nil)
+	case "json":
+		h = slog.NewJSONHandler(stderr, nil)
+	default:
+		return cfg, usageErrorf("LOG_FORMAT must be text or json, not %q", getenv("LOG_FORMAT"))
+	}
+	cfg.Logger = slog.New(h)
+	cfg.DB.Logger = cfg.Logger
+	return cfg, nil
+}
+
+func checkSecureCookies(v, name string) error {
+	switch v {
+	case "auto", "true", "false":
+		return nil
+	}
+	return usageErrorf("%s must be auto, true or false, not %q", name, v)
+}
+
+// dataDirFor returns the directory of the SQLite file that dbURL names, or
+// the default data directory for PostgreSQL. It also rejects a URL that
+// names no database taskapp supports, before anything is opened.
+func dataDirFor(dbURL string) (string, error) {
+	switch {
+	case dbURL == "":
+		return filepath.Dir(models.DefaultSQLitePath), nil
+	case strings.HasPrefix(dbURL, "sqlite:"):
+		// The same spelling models.Open accepts: sqlite:PATH or sqlite://PATH.
+		path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite:"), "//")
+		if path == "" {
+			return "", usageErrorf("DATABASE_URL sqlite: needs a file path, e.g. sqlite:./data/taskapp.db")
+		}
+		return filepath.Dir(path), nil
+	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
+		return defaultDataDir, nil
+	}
+	return "", usageErrorf("DATABASE_URL must start with postgres://, postgresql:// or sqlite:")
+}
+
+// redact removes the password of dbURL from msg: drivers and wrapped errors
+// may quote the URL, and error lines end up in logs and terminals.
+func redact(msg, dbURL string) string {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		// An unparsable URL may still carry user:password@; take it apart
+		// by hand so that it never reaches the message.
+		if at := strings.LastIndex(dbURL, "@"); at > 0 {
+			if i := strings.Index(dbURL, "://"); i >= 0 && i+3 < at {
+				if c := strings.Index(dbURL[i+3:at], ":"); c >= 0 {
+					return redactSecret(msg, dbURL[i+3+c+1:at])
+				}
+			}
+		}
+		return msg
+	}
+	if u.User != nil {
+		if p, ok := u.User.Password(); ok {
+			msg = redactSecret(msg, p)
+		}
+	}
+	return redactSecret(msg, u.Query().Get("password"))
+}
+
+func redactSecret(msg, secret string) string {
+	if secret == "" {
+		return msg
+	}
+	for _, s := range []string{secret, url.QueryEscape(secret), url.PathEscape(secret), url.UserPassword("", secret).String()[1:]} {
+		msg = strings.ReplaceAll(msg, s, "xxxxx")
+	}
+	return msg
+}

@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"path"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"taskapp/migrations"
+	"taskapp/models"
+)
+
+const migrateUsage = `Usage: taskapp migrate up|down|status
+
+  up      apply every pending migration, printing each one
+  down    roll back the most recently applied migration
+  status  list every migration with when it was applied, or pending
+
+The migrations are embedded in the binary; DATABASE_URL says where they
+go. On PostgreSQL an advisory lock lets only one instance migrate at once.
+`
+
+func runMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 1 && isHelpFlag(args[0]) {
+		fmt.Fprint(stdout, migrateUsage)
+		return nil
+	}
+	if len(args) != 1 {
+		return usageErrorf("migrate needs one of up, down or status (run 'taskapp help migrate' for usage)")
+	}
+	action := args[0]
+	switch action {
+	case "up", "down", "status":
+	default:
+		return usageErrorf("migrate: unknown action %q: want up, down or status", action)
+	}
+	cfg, err := loadConfig(getenv, stderr)
+	if err != nil {
+		return err
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	// No logger: each command prints its own account of what it did.
+	p, err := migrations.NewProvider(store.DB(), store.Dialect(), nil)
+	if err != nil {
+		return err
+	}
+	switch action {
+	case "up":
+		return migrateUp(ctx, p, stdout)
+	case "down":
+		return migrateDown(ctx, p, stdout)
+	default:
+		return migrateStatus(ctx, p, stdout)
+	}
+}
+
+// applyMigrations applies every pending migration, logging one line for
+// each and one for the resulting version. It is what `serve` runs first;
+// goose's own logging, with every statement, is too much for a server log.
+func applyMigrations(ctx context.Context, store *models.Store, logger *slog.Logger) error {
+	p, err := migrations.NewProvider(store.DB(), store.Dialect(), nil)
+	if err != nil {
+		return err
+	}
+	results, err := p.Up(ctx)
+	for _, r := range results {
+		if r.Error == nil {
+			logger.Info("migration applied", "version", r.Source.Version, "name", migrationName(r.Source), "duration", roundDuration(r.Duration))
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	version, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	logger.Info("database schema is up to date", "dialect", store.Dialect(), "version", version)
+	return nil
+}
+
+func migrateUp(ctx context.Context, p *goose.Provider, stdout io.Writer) error {
+	results, err := p.Up(ctx)
+	// Up returns what it applied before a failure, with the error.
+	for _, r := range results {
+		if r.Error == nil {
+			fmt.Fprintf(stdout, "applied   %s (%s)\n", migrationLabel(r.Source), roundDuration(r.Duration))
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("migrate up: %w", err)
+	}
+	version, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate up: %w", err)
+	}
+	if len(results) == 0 {
+		fmt.Fprintf(stdout, "database is up to date at version %d\n", version)
+	} else {
+		fmt.Fprintf(stdout, "database is now at version %d\n", version)
+	}
+	return nil
+}
+
+func migrateDown(ctx context.Context, p *goose.Provider, stdout io.Writer) error {
+	r, err := p.Down(ctx)
+	if errors.Is(err, goose.ErrNoNextVersion) {
+		return errors.New("migrate down: no applied migration to roll back")
+	}
+	if err != nil {
+		return fmt.Errorf("migrate down: %w", err)
+	}
+	fmt.Fprintf(stdout, "rolled back %s (%s)\n", migrationLabel(r.Source), roundDuration(r.Duration))
+	version, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate down: %w", err)
+	}
+	fmt.Fprintf(stdout, "database is now at version %d\n", version)
+	return nil
+}
+
+func migrateStatus(ctx context.Context, p *goose.Provider, stdout io.Writer) error {
+	statuses, err := p.Status(ctx)
+	if err != nil {
+		return fmt.Errorf("migrate status: %w", err)
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "VERSION\tNAME\tAPPLIED AT")
+	pending := 0
+	for _, s := range statuses {
+		applied := "pending"
+		if s.State == goose.StateApplied {
+			applied = s.AppliedAt.UTC().Format("2006-01-02 15:04:05 UTC")
+		} else {
+			pending++
+		}
+		fmt.Fprintf(tw, "%d\t%s\t%s\n", s.Source.Version, migrationName(s.Source), applied)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d applied, %d pending\n", len(statuses)-pending, pending)
+	return nil
+}
+
+// migrationName is the description part of a migration's file name:
+// 202512301000_create_users_table.sql → create_users_table.
+func migrationName(src *goose.Source) string {
+	name := strings.TrimSuffix(path.Base(src.Path), path.Ext(src.Path))
+	return strings.TrimPrefix(name, strconv.FormatInt(src.Version, 10)+"_")
+}
+
+func migrationLabel(src *goose.Source) string {
+	return fmt.Sprintf("%d %s", src.Version, migrationName(src))
+}
+
+func roundDuration(d time.Duration) time.Duration {
+	if d >= 10*time.Millisecond {
+		return d.Round(time.Millisecond)
+	}
+	return d.Round(time.Microsecond)
+}
