@@ -124,18 +124,20 @@ func TestRegisterSignsInWithFreshSession(t *testing.T) {
 		t.Fatal("register did not set the session cookie")
 	}
 
-	acct := b.get("/account")
-	wantStatus(t, acct, http.StatusOK)
-	if got := flashText(acct); !strings.Contains(got, "Welcome") {
+	tasks := b.get("/tasks")
+	wantStatus(t, tasks, http.StatusOK)
+	if got := flashText(tasks); !strings.Contains(got, "Welcome") {
 		t.Errorf("flash after register = %q, want a welcome", got)
-	}
-	if got := acct.doc.Find("main strong").First().Text(); got != "new.person@example.com" {
-		t.Errorf("account shows %q, want the trimmed, lower-cased email", got)
 	}
 	if b.csrf == anonymousToken {
 		t.Error("the CSRF token survived sign-in: the session was not renewed")
 	}
-	if got := flashText(b.get("/account")); got != "" {
+	acct := b.get("/account")
+	wantStatus(t, acct, http.StatusOK)
+	if got := acct.doc.Find("main strong").First().Text(); got != "new.person@example.com" {
+		t.Errorf("account shows %q, want the trimmed, lower-cased email", got)
+	}
+	if got := flashText(acct); got != "" {
 		t.Errorf("flash shown twice: %q", got)
 	}
 }
@@ -217,6 +219,7 @@ func TestLogin(t *testing.T) {
 		anonymousToken := b.csrf
 		p := b.login(email, testPassword)
 		wantRedirect(t, p, "/tasks")
+		wantStatus(t, b.get("/tasks"), http.StatusOK)
 		wantSignedIn(t, b)
 		if b.csrf == anonymousToken {
 			t.Errorf("login as %q kept the anonymous session's CSRF token", email)
