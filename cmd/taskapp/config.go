@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -32,6 +34,9 @@ type serveConfig struct {
 	SecureCookies string
 	// DataDir is the SQLite file's directory, or ./data on PostgreSQL.
 	DataDir string
+	// TrustedProxies may set X-Forwarded-For/-Proto (TRUSTED_PROXIES,
+	// comma-separated CIDRs or addresses; default none).
+	TrustedProxies []*net.IPNet
 }
 
 // config is everything taskapp reads from its environment.
@@ -76,6 +81,9 @@ func loadConfig(getenv func(string) string, stderr io.Writer) (config, error) {
 		SessionSecret: getenv("SESSION_SECRET"), // secrets are taken as given
 		SecureCookies: strings.ToLower(env("SECURE_COOKIES")),
 		DataDir:       dataDir,
+	}
+	if cfg.Serve.TrustedProxies, err = parseProxies(env("TRUSTED_PROXIES")); err != nil {
+		return cfg, err
 	}
 	if cfg.Serve.Addr == "" {
 		cfg.Serve.Addr = defaultListenAddr
@@ -161,4 +169,28 @@ func redactSecret(msg, secret string) string {
 		msg = strings.ReplaceAll(msg, s, "xxxxx")
 	}
 	return msg
+}
+
+// parseProxies reads TRUSTED_PROXIES: CIDRs or single addresses.
+func parseProxies(v string) ([]*net.IPNet, error) {
+	var nets []*net.IPNet
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		if !strings.Contains(item, "/") {
+			if ip := net.ParseIP(item); ip != nil && ip.To4() != nil {
+				item += "/32"
+			} else {
+				item += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(item)
+		if err != nil {
+			return nil, &usageError{msg: fmt.Sprintf("TRUSTED_PROXIES: %q is not an address or CIDR", item)}
+		}
+		nets = append(nets, n)
+	}
+	return nets, nil
 }

@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 
 	"taskapp/models"
+	"taskapp/static"
+	"taskapp/web"
 )
 
 // serveFlags mirror the environment for the web server; an empty flag
@@ -71,14 +74,32 @@ func serveSettings(args []string, getenv func(string) string, stdout, stderr io.
 // ctx is cancelled, and returns nil after a graceful shutdown. store is
 // open and stays owned by the caller, which closes it after serve returns;
 // logger receives the server's logs.
-//
-// The web server is being built separately; until it lands, serve only
-// migrates and reports that.
 func serve(ctx context.Context, cfg serveConfig, store *models.Store, logger *slog.Logger) error {
 	if err := applyMigrations(ctx, store, logger); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	return errors.New("serve: the web server is not built yet")
+	keys, err := web.SessionKeys(cfg.SessionSecret, cfg.DataDir)
+	if err != nil {
+		return &usageError{msg: err.Error()}
+	}
+	assets, err := static.New()
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	e, err := web.New(web.Config{
+		SessionKeys:    keys,
+		SecureCookies:  cfg.SecureCookies,
+		TrustedProxies: cfg.TrustedProxies,
+		Logger:         logger,
+	}, store, assets)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return web.Serve(ctx, web.NewHTTPServer(e, logger), ln, logger)
 }
 
 // ignoreHelp turns errHelpShown into success.
