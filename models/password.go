@@ -20,6 +20,11 @@ const (
 	argonThreads   = 1
 	argonKeyLen    = 32
 	argonSaltLen   = 16
+
+	// Upper bounds on parameters read back from a stored hash: far above
+	// today's, so a future increase still verifies.
+	maxArgonMemoryKiB = 256 * 1024
+	maxArgonTime      = 16
 )
 
 var errMalformedHash = errors.New("models: malformed password hash")
@@ -69,6 +74,11 @@ func decodeHash(hash string) (argonParams, []byte, []byte, error) {
 		return p, nil, nil, errMalformedHash
 	}
 	if p.time < 1 || p.threads < 1 { // argon2 panics on either
+		return p, nil, nil, errMalformedHash
+	}
+	// A stored hash decides how much work and memory a sign-in costs; a
+	// tampered row must not be able to exhaust the server.
+	if p.memory > maxArgonMemoryKiB || p.time > maxArgonTime {
 		return p, nil, nil, errMalformedHash
 	}
 	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
