@@ -37,6 +37,9 @@ type serveConfig struct {
 	// TrustedProxies may set X-Forwarded-For/-Proto (TRUSTED_PROXIES,
 	// comma-separated CIDRs or addresses; default none).
 	TrustedProxies []*net.IPNet
+	// PprofAddr, if set, serves net/http/pprof on its own loopback
+	// listener (PPROF_ADDR; default off). See docs/benchmarks.md.
+	PprofAddr string
 }
 
 // config is everything taskapp reads from its environment.
@@ -83,6 +86,10 @@ func loadConfig(getenv func(string) string, stderr io.Writer) (config, error) {
 		DataDir:       dataDir,
 	}
 	if cfg.Serve.TrustedProxies, err = parseProxies(env("TRUSTED_PROXIES")); err != nil {
+		return cfg, err
+	}
+	cfg.Serve.PprofAddr = env("PPROF_ADDR")
+	if err := checkPprofAddr(cfg.Serve.PprofAddr); err != nil {
 		return cfg, err
 	}
 	if cfg.Serve.Addr == "" {

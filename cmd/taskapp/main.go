@@ -70,6 +70,8 @@ Environment:
                       directory)
   SECURE_COOKIES      Secure cookie flag: auto, true or false (default auto)
   LOG_FORMAT          text or json, on standard error (default text)
+  PPROF_ADDR          serve net/http/pprof on this loopback HOST:PORT
+                      (default: off)
 `
 
 // usageError is a mistake in the command line or the environment: main

@@ -99,6 +99,12 @@ func serve(ctx context.Context, cfg serveConfig, store *models.Store, logger *sl
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	if cfg.PprofAddr != "" {
+		if err := servePprof(ctx, cfg.PprofAddr, logger); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	return web.Serve(ctx, web.NewHTTPServer(e, logger), ln, logger)
 }
 
