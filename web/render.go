@@ -1,7 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
+	"strconv"
+	"sync"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -55,11 +58,36 @@ func render(c echo.Context, status int, page, fragment templ.Component) error {
 	// Pages show private data: never store them in shared caches, and
 	// don't let back-button caches show them after sign-out.
 	h.Set("Cache-Control", "no-store")
-	c.Response().WriteHeader(status)
 	if c.Request().Method == http.MethodHead {
+		c.Response().WriteHeader(status)
 		return nil
 	}
-	return comp.Render(ctx, c.Response())
+	// Render whole, then send: one write to the connection instead of one
+	// per 4 KB (under load those write calls were a seventh of the task
+	// list's CPU), a Content-Length instead of chunking, and a failure
+	// half-way through becomes the error page instead of half a page
+	// under a 200.
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer putRenderBuffer(buf)
+	if err := comp.Render(ctx, buf); err != nil {
+		return err
+	}
+	h.Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
+	c.Response().WriteHeader(status)
+	_, err := c.Response().Write(buf.Bytes())
+	return err
+}
+
+// renderBuffers recycles the buffers pages are rendered into; a list page
+// of 100 tasks is about 150 KB.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putRenderBuffer(b *bytes.Buffer) {
+	if b.Cap() > 1<<20 {
+		return // let an unusually large page's buffer go
+	}
+	b.Reset()
+	renderBuffers.Put(b)
 }
 
 // redirect sends a 303 to url; for htmx, which would follow a 303 and
