@@ -362,7 +362,10 @@ func (s *Store) insertTasks(ctx context.Context, gen *taskGen, progress func(int
 // deferSQLiteTaskIndexes is deferTaskIndexes for SQLite: when tasks is
 // empty it drops the table's indexes inside tx and returns their CREATE
 // statements from sqlite_master. Foreign keys stay: SQLite checks each
-// row against the users primary key, which is cheap.
+// row against the users primary key, which is cheap. The one transaction
+// holds SQLite's write lock for the whole load (half a minute for a
+// million rows): seed a fresh database before serving it, not beside a
+// running server whose writers would time out waiting.
 func deferSQLiteTaskIndexes(ctx context.Context, tx *sql.Tx) (bool, []string, error) {
 	var empty bool
 	// Maintenance SQL on the whole table, outside GORM and its owner guard.
