@@ -187,6 +187,7 @@ type worker struct {
 	results  map[string]*samples
 	warmErrs map[string]*samples
 	n        int
+	pageLen  int
 }
 
 func (w *worker) record(ep string, start time.Time, err error) {
@@ -254,6 +255,7 @@ func (w *worker) step(ctx context.Context) {
 func (w *worker) page(ctx context.Context) {
 	start := time.Now()
 	body, _, err := do(ctx, w.u.client, http.MethodGet, w.base+"/tasks", nil, nil, http.StatusOK)
+	w.pageLen = max(w.pageLen, len(body))
 	if err == nil {
 		if n := len(rowID.FindAllIndex(body, -1)); n != 100 {
 			err = fmt.Errorf("GET /tasks shows %d tasks, want 100", n)
@@ -357,6 +359,7 @@ type levelResult struct {
 	endpoints  map[string]*samples
 	warmErrors int
 	warmFirst  error
+	pageBytes  int   // size of the last full /tasks page
 	peakRSS    int64 // bytes, VmHWM over the level
 	serverCPU  time.Duration
 	clientCPU  time.Duration
@@ -436,6 +439,7 @@ func runLevel(ctx context.Context, srv *server, users []*vuser, c int, o options
 	res.peakRSS = procStatusKB(pid, "VmHWM") * 1024
 
 	for _, w := range workers {
+		res.pageBytes = max(res.pageBytes, w.pageLen)
 		for ep, s := range w.results {
 			agg := res.endpoints[ep]
 			if agg == nil {
@@ -463,9 +467,10 @@ func runLevel(ctx context.Context, srv *server, users []*vuser, c int, o options
 
 func (r *levelResult) print(w io.Writer, dialect string, o options) {
 	secs := r.measured.Seconds()
-	fmt.Fprintf(w, "\n%s, concurrency %d: %.1fs measured after %s warm-up; %d requests, %.0f req/s, %d errors; server peak RSS %s, server CPU %.2f cores, loadgen CPU %.2f cores\n",
+	fmt.Fprintf(w, "\n%s, concurrency %d: %.1fs measured after %s warm-up; %d requests, %.0f req/s, %d errors; server peak RSS %s, server CPU %.2f cores (%.2f ms per request), loadgen CPU %.2f cores; page %d bytes\n",
 		dialect, r.c, secs, o.warmup, r.total(), float64(r.total())/secs, r.errors(), mib(r.peakRSS),
-		r.serverCPU.Seconds()/secs, r.clientCPU.Seconds()/secs)
+		r.serverCPU.Seconds()/secs, float64(r.serverCPU)/float64(time.Millisecond)/float64(max(1, r.total())),
+		r.clientCPU.Seconds()/secs, r.pageBytes)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
 	fmt.Fprintln(tw, "endpoint\trequests\treq/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\t")
 	for _, ep := range endpointOrder {
