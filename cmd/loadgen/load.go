@@ -69,6 +69,13 @@ var (
 	errNoCSRF = errors.New("no CSRF token on the page")
 )
 
+// rowStart opens each task row; counting it is much cheaper than a
+// regexp over a 170 KB page, and the load generator shares the CPU with
+// the server.
+var rowStart = []byte(`<li class="task" id="task-`)
+
+func countRows(body []byte) int { return bytes.Count(body, rowStart) }
+
 func csrfFrom(body []byte) (string, error) {
 	if m := metaCSRF.FindSubmatch(body); m != nil {
 		return string(m[1]), nil
@@ -125,7 +132,7 @@ func signInOne(ctx context.Context, base string, u *vuser) error {
 	if u.csrf, err = csrfFrom(body); err != nil {
 		return fmt.Errorf("GET /tasks: %w", err)
 	}
-	if n := len(rowID.FindAllIndex(body, -1)); n != min(100, len(u.tasks)) {
+	if n := countRows(body); n != min(100, len(u.tasks)) {
 		return fmt.Errorf("GET /tasks shows %d tasks, want %d", n, min(100, len(u.tasks)))
 	}
 	return nil
@@ -133,6 +140,12 @@ func signInOne(ctx context.Context, base string, u *vuser) error {
 
 // do sends one request and checks its status. form, if set, is the body.
 func do(ctx context.Context, c *http.Client, method, target string, form url.Values, hdr http.Header, want int) ([]byte, *http.Response, error) {
+	return doInto(ctx, nil, c, method, target, form, hdr, want)
+}
+
+// doInto is do reading the body into buf, reused from call to call, when
+// buf is not nil.
+func doInto(ctx context.Context, buf *bytes.Buffer, c *http.Client, method, target string, form url.Values, hdr http.Header, want int) ([]byte, *http.Response, error) {
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(form.Encode())
@@ -152,7 +165,14 @@ func do(ctx context.Context, c *http.Client, method, target string, form url.Val
 		return nil, nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
+	var b []byte
+	if buf != nil {
+		buf.Reset()
+		_, err = buf.ReadFrom(resp.Body)
+		b = buf.Bytes()
+	} else {
+		b, err = io.ReadAll(resp.Body)
+	}
 	if err != nil {
 		return nil, resp, err
 	}
@@ -188,6 +208,7 @@ type worker struct {
 	warmErrs map[string]*samples
 	n        int
 	pageLen  int
+	buf      bytes.Buffer // the page's body, reused
 }
 
 func (w *worker) record(ep string, start time.Time, err error) {
@@ -254,10 +275,10 @@ func (w *worker) step(ctx context.Context) {
 
 func (w *worker) page(ctx context.Context) {
 	start := time.Now()
-	body, _, err := do(ctx, w.u.client, http.MethodGet, w.base+"/tasks", nil, nil, http.StatusOK)
+	body, _, err := doInto(ctx, &w.buf, w.u.client, http.MethodGet, w.base+"/tasks", nil, nil, http.StatusOK)
 	w.pageLen = max(w.pageLen, len(body))
 	if err == nil {
-		if n := len(rowID.FindAllIndex(body, -1)); n != 100 {
+		if n := countRows(body); n != 100 {
 			err = fmt.Errorf("GET /tasks shows %d tasks, want 100", n)
 		}
 	}
@@ -362,6 +383,7 @@ type levelResult struct {
 	pageBytes  int   // size of the last full /tasks page
 	peakRSS    int64 // bytes, VmHWM over the level
 	serverCPU  time.Duration
+	dbCPU      time.Duration // PostgreSQL backends; 0 on SQLite
 	clientCPU  time.Duration
 	profiles   []string
 }
@@ -413,6 +435,7 @@ func runLevel(ctx context.Context, srv *server, users []*vuser, c int, o options
 	// The peak RSS is the level's own: the kernel resets VmHWM on "5".
 	os.WriteFile(fmt.Sprintf("/proc/%d/clear_refs", pid), []byte("5"), 0)
 	cpu0, _ := procCPU(pid)
+	db0 := dbBackendsCPU(srv.pgDB)
 	var ru0 syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
 	t0 := time.Now()
@@ -433,6 +456,9 @@ func runLevel(ctx context.Context, srv *server, users []*vuser, c int, o options
 	res.measured = time.Since(t0)
 	cpu1, _ := procCPU(pid)
 	res.serverCPU = cpu1 - cpu0
+	// Backends that exited during the level are missed; the pool keeps
+	// its connections, so there are none in practice.
+	res.dbCPU = dbBackendsCPU(srv.pgDB) - db0
 	var ru1 syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
 	res.clientCPU = time.Duration(ru1.Utime.Nano()+ru1.Stime.Nano()-ru0.Utime.Nano()-ru0.Stime.Nano()) * time.Nanosecond
@@ -467,10 +493,14 @@ func runLevel(ctx context.Context, srv *server, users []*vuser, c int, o options
 
 func (r *levelResult) print(w io.Writer, dialect string, o options) {
 	secs := r.measured.Seconds()
-	fmt.Fprintf(w, "\n%s, concurrency %d: %.1fs measured after %s warm-up; %d requests, %.0f req/s, %d errors; server peak RSS %s, server CPU %.2f cores (%.2f ms per request), loadgen CPU %.2f cores; page %d bytes\n",
-		dialect, r.c, secs, o.warmup, r.total(), float64(r.total())/secs, r.errors(), mib(r.peakRSS),
-		r.serverCPU.Seconds()/secs, float64(r.serverCPU)/float64(time.Millisecond)/float64(max(1, r.total())),
-		r.clientCPU.Seconds()/secs, r.pageBytes)
+	perReq := func(d time.Duration) float64 {
+		return float64(d) / float64(time.Millisecond) / float64(max(1, r.total()))
+	}
+	fmt.Fprintf(w, "\n%s, concurrency %d: %.1fs measured after %s warm-up; %d requests, %.0f req/s, %d errors; server peak RSS %s; page %d bytes\n",
+		dialect, r.c, secs, o.warmup, r.total(), float64(r.total())/secs, r.errors(), mib(r.peakRSS), r.pageBytes)
+	fmt.Fprintf(w, "CPU: server %.2f cores (%.2f ms per request), PostgreSQL backends %.2f cores (%.2f ms), loadgen %.2f cores (%.2f ms); machine load average %s\n",
+		r.serverCPU.Seconds()/secs, perReq(r.serverCPU), r.dbCPU.Seconds()/secs, perReq(r.dbCPU),
+		r.clientCPU.Seconds()/secs, perReq(r.clientCPU), loadAvg())
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
 	fmt.Fprintln(tw, "endpoint\trequests\treq/s\tp50 ms\tp95 ms\tp99 ms\tmax ms\terrors\t")
 	for _, ep := range endpointOrder {
@@ -548,6 +578,32 @@ func procCPU(pid int) (time.Duration, error) {
 	st, _ := strconv.ParseInt(f[12], 10, 64)
 	const ticks = 100 // USER_HZ
 	return time.Duration(ut+st) * time.Second / ticks, nil
+}
+
+// dbBackendsCPU is the CPU time of the PostgreSQL backends serving
+// database db (their process titles name it), so that the database's
+// share of each request can be told apart from the app's. 0 for SQLite,
+// whose work is inside the server process.
+func dbBackendsCPU(db string) time.Duration {
+	if db == "" {
+		return 0
+	}
+	entries, _ := os.ReadDir("/proc")
+	var total time.Duration
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		cmd, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+		if err != nil || !bytes.HasPrefix(cmd, []byte("postgres: ")) || !bytes.Contains(cmd, []byte(" "+db+" ")) {
+			continue
+		}
+		if d, err := procCPU(pid); err == nil {
+			total += d
+		}
+	}
+	return total
 }
 
 // procStatusKB reads a kB field of /proc/<pid>/status, such as VmHWM.

@@ -325,6 +325,7 @@ type server struct {
 	cmd    *exec.Cmd
 	base   string
 	pprof  string
+	pgDB   string // the PostgreSQL database's name, "" on SQLite
 	exited chan error
 	log    *os.File
 }
@@ -341,6 +342,9 @@ func startServer(ctx context.Context, o options, dbURL, dir, logPath string) (*s
 		return nil, err
 	}
 	s := &server{base: "http://" + addr, exited: make(chan error, 1), log: logf}
+	if u, err := url.Parse(dbURL); err == nil && strings.HasPrefix(u.Scheme, "postgres") {
+		s.pgDB = strings.TrimPrefix(u.Path, "/")
+	}
 	env := append(os.Environ(),
 		"DATABASE_URL="+dbURL,
 		"LISTEN_ADDR="+addr,
