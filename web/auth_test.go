@@ -269,24 +269,25 @@ func TestLoginFailureDoesNotSayWhichFieldWasWrong(t *testing.T) {
 }
 
 // An unknown email must cost the same password hashing as a wrong
-// password; without the dummy hash it answers many times faster.
+// password; without the dummy hash it answers tens of times faster. The
+// margin is wide so that a busy machine does not fail it.
 func TestLoginTimingDoesNotRevealUnknownEmails(t *testing.T) {
-	app := newTestApp(t)
+	app := newTestApp(t, relaxedLimits)
 	app.signedIn("known@example.com")
 	b := app.browser()
 	b.get("/login")
 	median := func(email string) time.Duration {
 		var d []time.Duration
-		for range 3 {
+		for range 5 {
 			start := time.Now()
 			wantStatus(t, b.post("/login", url.Values{"email": {email}, "password": {"wrong password"}}), http.StatusUnprocessableEntity)
 			d = append(d, time.Since(start))
 		}
 		slices.Sort(d)
-		return d[1]
+		return d[len(d)/2]
 	}
 	known, unknown := median("known@example.com"), median("unknown@example.com")
-	if unknown < known/2 {
+	if unknown < known/4 {
 		t.Errorf("unknown email answered in %v, wrong password in %v: the difference tells them apart", unknown, known)
 	}
 }
