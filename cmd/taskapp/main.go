@@ -69,6 +69,8 @@ Environment:
                       key rotation (default: generated once, kept in the data
                       directory)
   SECURE_COOKIES      Secure cookie flag: auto, true or false (default auto)
+  TRUSTED_PROXIES     comma-separated addresses or CIDRs of reverse proxies
+                      whose X-Forwarded-For/-Proto are believed (default none)
   LOG_FORMAT          text or json, on standard error (default text)
   PPROF_ADDR          serve net/http/pprof on this loopback HOST:PORT
                       (default: off)
