@@ -102,8 +102,10 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 		// Everything a person sees (unmatched paths too, so the 404 page
 		// knows who is signed in) goes through sessions, CSRF and the user.
 		unlessMachine(sessions.middleware),
-		unlessMachine(verifyCSRF),
+		// The user is loaded before the CSRF check so that a 403 page
+		// still shows who is signed in.
 		unlessMachine(loadUser(store)),
+		unlessMachine(verifyCSRF),
 	)
 
 	e.Match([]string{http.MethodGet, http.MethodHead}, static.URLPrefix+"*", echo.WrapHandler(assets.Handler()))

@@ -107,3 +107,15 @@ func TestStaticAssetsAreCachedForever(t *testing.T) {
 		t.Errorf("GET %s: %d, Cache-Control %q", href, p.StatusCode, p.Header.Get("Cache-Control"))
 	}
 }
+
+func TestForbiddenPageStillShowsWhoIsSignedIn(t *testing.T) {
+	app := newTestApp(t)
+	b := app.signedIn("csrf-nav@example.com")
+	p := b.postRaw("/logout", url.Values{"_csrf": {"forged"}})
+	if p.StatusCode != http.StatusForbidden {
+		t.Fatalf("status = %d, want 403", p.StatusCode)
+	}
+	if !strings.Contains(p.doc.Find("nav").Text(), "csrf-nav@example.com") {
+		t.Errorf("403 page nav does not show the signed-in email: %q", p.doc.Find("nav").Text())
+	}
+}
