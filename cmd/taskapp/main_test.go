@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"taskapp/models"
 	"taskapp/models/dbtest"
@@ -138,6 +140,68 @@ func TestMigrateDownThenStatusShowsPending(t *testing.T) {
 	mustRun(t, env, "migrate", "up")
 	if _, statusOut := status(t, env); !strings.Contains(statusOut, "0 pending") {
 		t.Errorf("up after downs should leave nothing pending:\n%s", statusOut)
+	}
+}
+
+// TestServeMigratesWithoutLockWhenUpToDate: serve's start applies what is
+// pending, and on an up-to-date database does not take the migration lock,
+// which a transaction-mode pooler (Neon's pooled endpoint) cannot hold
+// reliably.
+func TestServeMigratesWithoutLockWhenUpToDate(t *testing.T) {
+	t.Parallel()
+	dbURL := dbtest.URL(t)
+	store := openTestStore(t, dbURL)
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+
+	if err := applyMigrations(t.Context(), store, logger); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "migration applied") {
+		t.Errorf("the first start should log the migrations it applied:\n%s", logs.String())
+	}
+	logs.Reset()
+	if err := applyMigrations(t.Context(), store, logger); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(logs.String(), "migration applied") || !strings.Contains(logs.String(), "up to date") {
+		t.Errorf("a second start should apply nothing and say the schema is up to date:\n%s", logs.String())
+	}
+	if !dbtest.Postgres() {
+		return
+	}
+
+	// Another session holds the migration lock (migrations.advisoryLockID).
+	const lockID = 0x7461736b617070
+	hold := func() (release func()) {
+		conn, err := store.DB().Conn(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.ExecContext(t.Context(), "SELECT pg_advisory_lock($1)", lockID); err != nil {
+			t.Fatal(err)
+		}
+		return func() {
+			conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", lockID)
+			conn.Close()
+		}
+	}
+	release := hold()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	if err := applyMigrations(ctx, store, logger); err != nil {
+		t.Errorf("an up-to-date start should not wait for the migration lock: %v", err)
+	}
+	release()
+
+	// With something pending, it does wait: the lock above is the real one.
+	mustRun(t, environ{"DATABASE_URL": dbURL}, "migrate", "down")
+	release = hold()
+	defer release()
+	ctx, cancel = context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	if err := applyMigrations(ctx, store, logger); err == nil {
+		t.Error("a pending migration was applied while another session held the migration lock")
 	}
 }
 

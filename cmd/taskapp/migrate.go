@@ -69,6 +69,12 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 // applyMigrations applies every pending migration, logging one line for
 // each and one for the resulting version. It is what `serve` runs first;
 // goose's own logging, with every statement, is too much for a server log.
+//
+// On an up-to-date database it never takes the migration lock (goose's Up
+// checks for pending migrations first; GetVersions, unlike GetDBVersion,
+// does not lock). The lock is a session advisory lock, which a
+// transaction-mode pooler (Neon's pooled endpoint, PgBouncer) cannot hold
+// reliably, so a restart there must not depend on it.
 func applyMigrations(ctx context.Context, store *models.Store, logger *slog.Logger) error {
 	p, err := migrations.NewProvider(store.DB(), store.Dialect(), nil)
 	if err != nil {
@@ -83,7 +89,7 @@ func applyMigrations(ctx context.Context, store *models.Store, logger *slog.Logg
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	version, err := p.GetDBVersion(ctx)
+	version, _, err := p.GetVersions(ctx)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
@@ -102,7 +108,7 @@ func migrateUp(ctx context.Context, p *goose.Provider, stdout io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("migrate up: %w", err)
 	}
-	version, err := p.GetDBVersion(ctx)
+	version, _, err := p.GetVersions(ctx)
 	if err != nil {
 		return fmt.Errorf("migrate up: %w", err)
 	}
@@ -123,7 +129,7 @@ func migrateDown(ctx context.Context, p *goose.Provider, stdout io.Writer) error
 		return fmt.Errorf("migrate down: %w", err)
 	}
 	fmt.Fprintf(stdout, "rolled back %s (%s)\n", migrationLabel(r.Source), roundDuration(r.Duration))
-	version, err := p.GetDBVersion(ctx)
+	version, _, err := p.GetVersions(ctx)
 	if err != nil {
 		return fmt.Errorf("migrate down: %w", err)
 	}
