@@ -111,10 +111,11 @@ func seedVolume(ctx context.Context, store *models.Store, f seedFlags, stdout, s
 	finishing := false
 	progress := func(rows int) {
 		done += int64(rows)
+		bar.Add(rows)
 		if done >= int64(f.users) && done-int64(rows) < int64(f.users) && f.tasks > 0 {
+			// After Add: Describe redraws at once, with the new count.
 			bar.Describe("[2/3] tasks")
 		}
-		bar.Add(rows)
 		if done >= total && !finishing {
 			// Loading is done; what follows (index builds, statistics) has
 			// no row count to show.
