@@ -322,24 +322,43 @@ func (s *Store) insertTasks(ctx context.Context, gen *taskGen, progress func(int
 					limit = gen.n
 				}
 			}
-			stmt, err := tx.PrepareContext(ctx, "INSERT INTO tasks (title, description, status, user_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
+			// Many rows per statement: with the pure-Go driver the cost
+			// is per statement as much as per row.
+			stmt, err := tx.PrepareContext(ctx, insertTasksSQL(rowsPerInsert))
 			if err != nil {
 				return err
 			}
 			defer stmt.Close()
+			args := make([]any, 0, len(taskColumns)*rowsPerInsert)
+			flush := func() error {
+				var err error
+				switch {
+				case len(args) == cap(args):
+					_, err = stmt.ExecContext(ctx, args...)
+				case len(args) > 0:
+					_, err = tx.ExecContext(ctx, insertTasksSQL(len(args)/len(taskColumns)), args...)
+				}
+				args = args[:0]
+				return err
+			}
 			pending := 0
 			for n := 0; n < limit; n++ {
 				if !gen.Next() {
 					done = true
 					break
 				}
-				if _, err := stmt.ExecContext(ctx, gen.row[:]...); err != nil {
-					return err
+				if args = append(args, gen.row[:]...); len(args) == cap(args) {
+					if err := flush(); err != nil {
+						return err
+					}
 				}
 				if pending++; pending == perTx && limit > perTx {
 					progress(pending)
 					pending = 0
 				}
+			}
+			if err := flush(); err != nil {
+				return err
 			}
 			for _, q := range rebuild {
 				if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -357,6 +376,16 @@ func (s *Store) insertTasks(ctx context.Context, gen *taskGen, progress func(int
 		}
 	}
 	return nil
+}
+
+// rowsPerInsert is how many tasks one INSERT carries on SQLite (600
+// parameters, far under SQLite's limit of 32766).
+const rowsPerInsert = 100
+
+// insertTasksSQL is an INSERT of n tasks' columns.
+func insertTasksSQL(n int) string {
+	row := "(?, ?, ?, ?, ?, ?)"
+	return "INSERT INTO tasks (" + strings.Join(taskColumns, ", ") + ") VALUES " + strings.Repeat(row+", ", n-1) + row
 }
 
 // deferSQLiteTaskIndexes is deferTaskIndexes for SQLite: when tasks is
