@@ -53,6 +53,12 @@ func (b *browser) checkA11y(state string) {
 		b.setScripts(true)
 		defer b.setScripts(false)
 	}
+	// Check the page at rest: the pointer off every element, so that
+	// the last clicked button is not measured in its hover colours.
+	b.do("move the pointer away", chromedp.MouseEvent(chromedp.MouseMoved, 0, 0))
+	// ...and with every transition finished: content htmx swapped in fades
+	// in, and axe would measure its colours half-way.
+	b.waitUntil("transitions to finish", `document.getAnimations().length === 0`)
 	if !eval[bool](b, `typeof window.axe !== "undefined"`) {
 		eval[chromedp.Void](b, src)
 	}

@@ -115,7 +115,7 @@ func (b *browser) waitTitles(want ...string) {
 func (b *browser) rowID(title string) string {
 	b.t.Helper()
 	id := eval[string](b, `([...document.querySelectorAll("#task-list li.task")]
-		.find(li => li.querySelector(".task-title").innerText.trim() === `+js(title)+`) || {id: ""}).id`)
+		.find(li => li.querySelector(".task-title")?.innerText.trim() === `+js(title)+`) || {id: ""}).id`)
 	if id == "" {
 		b.t.Fatalf("%s: no row titled %q; the list shows %q%s", b.name, title, b.titles(), b.state())
 	}

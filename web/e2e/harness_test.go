@@ -261,6 +261,9 @@ func (b *browser) colorScheme(scheme string) {
 		})
 		return err
 	}))
+	// Colours change with a transition: let them finish, or a check or
+	// screenshot sees them half-way.
+	b.waitUntil("transitions to finish", `document.getAnimations().length === 0`)
 }
 
 // do runs actions with the step timeout, failing the test on error with
@@ -291,6 +294,13 @@ func run[T any](b *browser, what string, a chromedp.Action[T]) T {
 func eval[T any](b *browser, expr string) T {
 	b.t.Helper()
 	return run(b, "evaluate "+expr, chromedp.Evaluate[T](expr))
+}
+
+// evalAsync evaluates an expression that returns a promise and waits for
+// its value.
+func evalAsync[T any](b *browser, expr string) T {
+	b.t.Helper()
+	return run(b, "evaluate "+expr, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 }
 
 // state describes the page for a failure message: its URL and the start

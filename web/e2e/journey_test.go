@@ -212,9 +212,10 @@ func (b *browser) forward() {
 	eval[chromedp.Void](b, `history.forward()`)
 }
 
-// waitList waits until the address is path, the current tab is tab and
-// the list shows titles (none: its empty state), i.e. the list on screen
-// is the one the URL names.
+// waitList waits until the address is path and the page is the one that
+// address names: the whole page (nav, search, create form, list), the
+// search box holding the URL's q, tab current, and the list showing titles
+// (none: its empty state).
 func (b *browser) waitList(path, tab string, titles ...string) {
 	b.t.Helper()
 	if titles == nil {
@@ -223,6 +224,8 @@ func (b *browser) waitList(path, tab string, titles ...string) {
 	w, _ := jsonString(titles)
 	b.waitUntil("the list for "+path, `document.readyState === "complete" &&
 		location.pathname + location.search === `+js(path)+` &&
+		document.querySelector('nav[aria-label="Main"]') && document.querySelector("#create-task") &&
+		(document.querySelector("#q") || {}).value === (new URLSearchParams(location.search).get("q") || "") &&
 		(document.querySelector('#task-tabs a[aria-current="page"]') || {}).id === `+js(tab)+` &&
 		JSON.stringify([...document.querySelectorAll(`+js(rowTitles)+`)].map(e => e.innerText.trim())) === `+js(w))
 	b.settled()
