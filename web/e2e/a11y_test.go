@@ -15,6 +15,7 @@ import (
 // any serious or critical violation. The list pages are checked without
 // JavaScript too, where they show their noscript controls.
 func TestAccessibility(t *testing.T) {
+	t.Parallel()
 	a := startApp(t, smallPages)
 	b := newBrowser(t, a)
 	check := func(state string) {

@@ -13,6 +13,7 @@ import (
 // (the same 404 page as for a task that does not exist), and not by
 // sending the other's task a change or a delete from their own page.
 func TestTwoUsersNeverSeeEachOthersTasks(t *testing.T) {
+	t.Parallel()
 	a := startApp(t)
 	ann := newBrowser(t, a, named("ann"))
 	bob := newBrowser(t, a, named("bob"))

@@ -33,6 +33,7 @@ var journeyTasks = []string{
 // list change is a partial update (a marker on window survives it) that
 // keeps the address bar and history in step with the list.
 func TestJourneyWithJavaScript(t *testing.T) {
+	t.Parallel()
 	a := startApp(t, smallPages)
 	b := newBrowser(t, a)
 
@@ -243,6 +244,7 @@ func (b *browser) waitDialogs(n int) string {
 // disabled: every step is a plain link or form (POST, 303, GET), with
 // method override for edit, status and delete.
 func TestJourneyWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	a := startApp(t, smallPages)
 	b := newBrowser(t, a, withoutJS())
 

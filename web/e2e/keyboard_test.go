@@ -15,6 +15,7 @@ import (
 // Enter to activate, arrows in a select, Escape to cancel. No mouse event
 // is sent in this test.
 func TestKeyboardOnly(t *testing.T) {
+	t.Parallel()
 	a := startApp(t)
 	b := newBrowser(t, a)
 
