@@ -37,6 +37,38 @@
     var elt = root.matches(autofocus) ? root : root.querySelector(autofocus);
     if (elt && typeof elt.focus === 'function') {
       elt.focus();
+      // Put the caret after the text, so typing adds to it rather than
+      // in front of it.
+      if (typeof elt.setSelectionRange === 'function' && typeof elt.value === 'string') {
+        try {
+          elt.setSelectionRange(elt.value.length, elt.value.length);
+        } catch (e) {
+          // Input types without a text selection (e.g. email) refuse it.
+        }
+      }
     }
+  });
+
+  // When htmx deletes a task row, the focused Delete button disappears and
+  // focus would fall back to <body>, sending keyboard and screen-reader
+  // users to the top of the page. Move it to the neighbouring row's Edit
+  // button, or to the new-task field when the list is now empty.
+  document.addEventListener('htmx:beforeSwap', function (event) {
+    var detail = event.detail;
+    if (!detail || !detail.requestConfig || detail.requestConfig.verb !== 'delete') {
+      return;
+    }
+    var row = detail.elt instanceof Element ? detail.elt.closest('li.task') : null;
+    if (!row) {
+      return;
+    }
+    var neighbour = row.nextElementSibling || row.previousElementSibling;
+    var next = neighbour && neighbour.querySelector('.task-actions a[role="button"]');
+    setTimeout(function () {
+      var target = next && next.isConnected ? next : document.getElementById('new-title');
+      if (target) {
+        target.focus();
+      }
+    }, 0);
   });
 })();

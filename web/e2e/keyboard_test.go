@@ -99,7 +99,8 @@ func TestKeyboardOnly(t *testing.T) {
 	b.settled()
 	b.expectTitles("Sort the recycling and the glass")
 	b.expectCount("all", 1)
-	t.Logf("after deleting by keyboard, focus is on %s", b.focused())
+	// Focus moves to the neighbouring row instead of falling to <body>.
+	b.expectFocus(edit, "after deleting the row below it")
 }
 
 // tabTo presses Tab until sel has focus, at most max times, and returns
