@@ -15,14 +15,11 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -31,10 +28,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	_ "github.com/jackc/pgx/v5/stdlib" // "pgx" driver for the admin connection
-
 	"taskapp/models"
+	"taskapp/models/dbtest"
 )
 
 // defaultPostgres is the local development server (trust auth).
@@ -209,32 +204,7 @@ func freshDatabase(ctx context.Context, dialect, pgURL string) (string, func() e
 		}
 		return "sqlite:" + filepath.Join(dir, "bench.db"), func() error { return os.RemoveAll(dir) }, nil
 	}
-	u, err := url.Parse(pgURL)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return "", nil, errors.New("-pg must be a postgres:// URL")
-	}
-	admin, err := sql.Open("pgx", pgURL)
-	if err != nil {
-		return "", nil, err
-	}
-	b := make([]byte, 4)
-	rand.Read(b)
-	name := "taskapp_bench_" + hex.EncodeToString(b)
-	ident := pgx.Identifier{name}.Sanitize()
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+ident); err != nil {
-		admin.Close()
-		return "", nil, fmt.Errorf("create database on %s: %w", u.Host, err)
-	}
-	u.Path = "/" + name
-	drop := func() error {
-		defer admin.Close()
-		// The benchmark may have been interrupted: clean up regardless.
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		_, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+ident+" WITH (FORCE)")
-		return err
-	}
-	return u.String(), drop, nil
+	return dbtest.CreatePostgres(ctx, pgURL, "taskapp_bench_")
 }
 
 func serverVersion(ctx context.Context, db *sql.DB, dialect string) string {

@@ -22,7 +22,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/hex"
 	"errors"
 	"flag"
@@ -42,10 +41,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	_ "github.com/jackc/pgx/v5/stdlib" // "pgx" driver for the admin connection
-
 	"taskapp/models"
+	"taskapp/models/dbtest"
 )
 
 const defaultPostgres = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -437,30 +434,7 @@ func freshDatabase(ctx context.Context, dialect, pgURL, dir string) (string, fun
 			return nil
 		}, nil
 	}
-	u, err := url.Parse(pgURL)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return "", nil, errors.New("-pg must be a postgres:// URL")
-	}
-	admin, err := sql.Open("pgx", pgURL)
-	if err != nil {
-		return "", nil, err
-	}
-	b := make([]byte, 4)
-	rand.Read(b)
-	name := "taskapp_load_" + hex.EncodeToString(b)
-	ident := pgx.Identifier{name}.Sanitize()
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+ident); err != nil {
-		admin.Close()
-		return "", nil, fmt.Errorf("create database on %s: %w", u.Host, err)
-	}
-	u.Path = "/" + name
-	return u.String(), func() error {
-		defer admin.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		_, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+ident+" WITH (FORCE)")
-		return err
-	}, nil
+	return dbtest.CreatePostgres(ctx, pgURL, "taskapp_load_")
 }
 
 func freeAddr() (string, error) {

@@ -9,10 +9,13 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"errors"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver for the admin connection
@@ -34,32 +37,52 @@ func URL(t testing.TB) string {
 	if admin == "" {
 		return "sqlite:" + filepath.Join(t.TempDir(), "taskapp.db")
 	}
-	u, err := url.Parse(admin)
-	if err != nil {
-		t.Fatalf("dbtest: %s is not a URL: %v", EnvURL, err)
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	name := "taskapp_test_" + hex.EncodeToString(b)
-
-	db, err := sql.Open("pgx", admin)
+	u, drop, err := CreatePostgres(context.Background(), admin, "taskapp_test_")
 	if err != nil {
 		t.Fatalf("dbtest: %v", err)
 	}
-	ctx := context.Background()
-	ident := pgx.Identifier{name}.Sanitize()
-	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+ident); err != nil {
-		db.Close()
-		t.Fatalf("dbtest: create database: %v", err)
-	}
 	t.Cleanup(func() {
-		defer db.Close()
-		if _, err := db.ExecContext(ctx, "DROP DATABASE IF EXISTS "+ident+" WITH (FORCE)"); err != nil {
-			t.Errorf("dbtest: drop database %s: %v", name, err)
+		if err := drop(); err != nil {
+			t.Errorf("dbtest: %v", err)
 		}
 	})
+	return u
+}
+
+// CreatePostgres creates an empty database, named prefix and a random
+// suffix, on the PostgreSQL server adminURL reaches, and returns its URL
+// and a function that drops it (forcibly: whoever is still connected is
+// disconnected). The benchmark commands use it too.
+func CreatePostgres(ctx context.Context, adminURL, prefix string) (string, func() error, error) {
+	u, err := url.Parse(adminURL)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return "", nil, errors.New("dbtest: not a postgres:// URL")
+	}
+	admin, err := sql.Open("pgx", adminURL)
+	if err != nil {
+		return "", nil, fmt.Errorf("dbtest: %w", err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := prefix + hex.EncodeToString(b)
+	ident := pgx.Identifier{name}.Sanitize()
+	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+ident); err != nil {
+		admin.Close()
+		return "", nil, fmt.Errorf("dbtest: create database on %s: %w", u.Host, err)
+	}
+	drop := func() error {
+		defer admin.Close()
+		// Not the caller's context: it may be cancelled by the time the
+		// database has to go.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if _, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+ident+" WITH (FORCE)"); err != nil {
+			return fmt.Errorf("dbtest: drop database %s: %w", name, err)
+		}
+		return nil
+	}
 	u.Path = "/" + name
-	return u.String()
+	return u.String(), drop, nil
 }
 
 // Open opens a store on a fresh, empty database (not migrated) with cfg's
