@@ -59,12 +59,25 @@ func (h *TaskHandler) create(c echo.Context) error {
 	} else {
 		flash(c, views.FlashSuccess, "Added "+views.Quoted(t.Title)+". It is not shown here because of the current filter, search or page.")
 	}
-	return render(c, http.StatusOK, nil, views.TaskCreated(views.TaskCreatedView{
+	v := views.TaskCreatedView{
 		Form:  views.TaskForm{Status: models.StatusPending, Focus: true},
 		Task:  t,
 		List:  l,
 		Shown: shown,
-	}))
+	}
+	if shown && before >= int64(h.perPage) {
+		// The first page was full: its last row now belongs to page 2.
+		off, err := h.store.ListTasks(ctx, ownerID(c), models.ListOptions{
+			Status: q.Status, Query: q.Q, PerPage: 1, Page: h.perPage + 1,
+		})
+		if err != nil {
+			return err
+		}
+		if len(off.Tasks) == 1 {
+			v.Evicted = &off.Tasks[0]
+		}
+	}
+	return render(c, http.StatusOK, nil, views.TaskCreated(v))
 }
 
 // matchesSearch reports whether t would be found by a search for query,

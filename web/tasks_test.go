@@ -1017,3 +1017,33 @@ func TestTaskIDsAreParsedStrictly(t *testing.T) {
 	}
 	reload(t, app, u.id, task.ID)
 }
+
+// A task created with htmx on a full first page pushes that page's last
+// row to page 2; the row leaves the screen, so no task shows on two pages.
+func TestCreateTaskHTMXOnFullPageEvictsLastRow(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t, func(c *Config) { c.PerPage = 2 })
+	u := app.taskUser("evict@example.com")
+	first := u.hx(http.MethodPost, "/tasks", url.Values{"title": {"Oldest"}}, "/tasks")
+	expectStatus(t, first, http.StatusOK)
+	p := u.hx(http.MethodPost, "/tasks", url.Values{"title": {"Middle"}}, "/tasks")
+	if n := p.doc.Find(`[hx-swap-oob="delete"]`).Length(); n != 0 {
+		t.Fatalf("page not yet full, but %d rows removed:\n%s", n, p.body)
+	}
+	oldest := p.doc.Find("li.task").Length() // sanity: one new row
+	if oldest != 1 {
+		t.Fatalf("%d new rows, want 1", oldest)
+	}
+	page, err := app.store.ListTasks(app.ctx(), u.id, models.ListOptions{PerPage: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldestID := page.Tasks[len(page.Tasks)-1].ID
+
+	p = u.hx(http.MethodPost, "/tasks", url.Values{"title": {"Newest"}}, "/tasks")
+	expectStatus(t, p, http.StatusOK)
+	gone := p.doc.Find(`li[hx-swap-oob="delete"]`)
+	if gone.Length() != 1 || gone.AttrOr("id", "") != fmt.Sprintf("task-%d", oldestID) {
+		t.Fatalf("want the row of %q (task-%d) removed out of band:\n%s", "Oldest", oldestID, p.body)
+	}
+}

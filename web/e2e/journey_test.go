@@ -57,6 +57,15 @@ func TestJourneyWithJavaScript(t *testing.T) {
 		b.expectCount("pending", i+1)
 	}
 	b.expectPath("/tasks")
+	// The first page holds perPage rows: each row a new task pushed past
+	// the end went to page 2 and left the screen, so no task is on both.
+	b.expectTitles("Water the plants", "Plan team offsite", "Book dentist", "Renew passport", "Call the plumber")
+
+	// Page 2, where the two oldest now are.
+	b.click("#page-next")
+	b.waitTitles("Write report", "Buy groceries")
+	b.settled()
+	b.checkMarker("paging to the older tasks")
 
 	// Edit inline: Edit turns the row into a form with focus in the
 	// title; Enter saves; the row comes back with focus on its Edit button.
@@ -91,6 +100,10 @@ func TestJourneyWithJavaScript(t *testing.T) {
 	b.expectFlash("“Buy groceries” marked completed.")
 	b.expectCount("completed", 1)
 	b.expectCount("pending", 6)
+	b.click("#page-prev")
+	b.waitTitles("Water the plants", "Plan team offsite", "Book dentist", "Renew passport", "Call the plumber")
+	b.settled()
+	b.expectPath("/tasks")
 	row = "#" + b.rowID("Renew passport")
 	b.choose(row+"-status", "in_progress")
 	b.waitText(row+" .status", "In progress")
