@@ -53,6 +53,7 @@ func (h *TaskHandler) Routes(r router) {
 	r.PUT("/tasks/:id", h.update)
 	r.PATCH("/tasks/:id", h.update)
 	r.DELETE("/tasks/:id", h.delete)
+	r.GET("/tasks/:id/delete", h.confirmDelete)
 }
 
 // taskEvent is the htmx event that tells the tabs to refresh their counts.

@@ -34,3 +34,21 @@ func (h *TaskHandler) delete(c echo.Context) error {
 	hdr.Set("Cache-Control", "no-store")
 	return c.NoContent(http.StatusOK)
 }
+
+// confirmDelete is GET /tasks/{id}/delete: without JavaScript, a row's or
+// the task page's Delete button leads here, to a page that asks before
+// deleting. Its form makes the DELETE and returns where the person was.
+func (h *TaskHandler) confirmDelete(c echo.Context) error {
+	t, err := h.ownTask(c)
+	if err != nil {
+		return err
+	}
+	back := "/tasks"
+	switch o := originOf(c); {
+	case o.list != nil:
+		back = o.list.URL()
+	case o.taskID == t.ID:
+		back = views.TaskURL(t.ID)
+	}
+	return render(c, http.StatusOK, views.TaskDeletePage(views.TaskDeleteView{Task: t, Back: back}), nil)
+}

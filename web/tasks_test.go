@@ -1047,3 +1047,52 @@ func TestCreateTaskHTMXOnFullPageEvictsLastRow(t *testing.T) {
 		t.Fatalf("want the row of %q (task-%d) removed out of band:\n%s", "Oldest", oldestID, p.body)
 	}
 }
+
+// Without JavaScript, a row's Delete asks first on a page of its own,
+// whose form deletes and returns to the list the person was on; "Keep it"
+// goes back there with the task untouched. The GET form carries no token.
+func TestDeleteWithoutJavaScriptAsksFirst(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	u := app.taskUser("asks@example.com")
+	task := app.addTask(u.id, "Maybe delete me", "", models.StatusPending)
+
+	list := u.get("/tasks?status=pending")
+	del := list.doc.Find(fmt.Sprintf(`#task-%d form[hx-delete]`, task.ID))
+	if del.AttrOr("method", "") != "get" || del.AttrOr("action", "") != path(task.ID)+"/delete" {
+		t.Fatalf("row's delete form: method %q action %q", del.AttrOr("method", ""), del.AttrOr("action", ""))
+	}
+	if del.Find(`input[name="_csrf"]`).Length() != 0 {
+		t.Error("a GET form would put the CSRF token in the URL")
+	}
+
+	confirm := u.get(path(task.ID) + "/delete?back=" + url.QueryEscape("/tasks?status=pending"))
+	expectStatus(t, confirm, http.StatusOK)
+	if h1 := confirm.doc.Find("h1").Text(); h1 != "Delete “Maybe delete me”?" {
+		t.Errorf("confirm page asks %q", h1)
+	}
+	if keep := confirm.doc.Find(`a:contains("Keep it")`).AttrOr("href", ""); keep != "/tasks?status=pending" {
+		t.Errorf("Keep it goes to %q, want the list the person came from", keep)
+	}
+	if _, err := app.store.TaskByID(app.ctx(), u.id, task.ID); err != nil {
+		t.Fatalf("asking deleted the task: %v", err)
+	}
+	form := confirm.doc.Find(`form[method="post"][action="` + path(task.ID) + `"]`)
+	values := url.Values{}
+	form.Find("input[type=hidden]").Each(func(_ int, in *goquery.Selection) {
+		values.Set(in.AttrOr("name", ""), in.AttrOr("value", ""))
+	})
+	if values.Get("_method") != "DELETE" || values.Get("_csrf") == "" {
+		t.Fatalf("confirm form fields %v", values)
+	}
+	expectRedirect(t, u.postRaw(path(task.ID), values), "/tasks?status=pending")
+	if _, err := app.store.TaskByID(app.ctx(), u.id, task.ID); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("confirmed delete left the task: %v", err)
+	}
+
+	// Someone else's task, or a missing one: the same 404.
+	other := app.taskUser("other-asks@example.com")
+	theirs := app.addTask(other.id, "Not yours", "", models.StatusPending)
+	expectStatus(t, u.get(path(theirs.ID)+"/delete"), http.StatusNotFound)
+	expectStatus(t, u.get(path(999999)+"/delete"), http.StatusNotFound)
+}

@@ -340,16 +340,29 @@ func TestJourneyWithoutJavaScript(t *testing.T) {
 	b.waitList("/tasks?page=2", "tab-all", "Write report", "Buy groceries")
 	b.waitText("#pagination", "Page 2 of 2")
 
-	// Delete from the list: no confirm without JavaScript; back to the
-	// same page of the list.
+	// Delete from the list: without JavaScript a page asks first; "Keep
+	// it" changes nothing, confirming deletes and returns to the same page
+	// of the list.
 	if st := b.submit(`button[aria-label="Delete “Buy groceries”"]`); st != 200 {
 		t.Fatalf("delete: status %d", st)
 	}
+	if h := b.text("h1"); h != "Delete “Buy groceries”?" {
+		t.Fatalf("the delete page asks %q", h)
+	}
+	b.checkA11y("the delete confirmation page")
+	b.visit(`#confirm-delete a[role="button"]`) // Keep it
+	b.waitList("/tasks?page=2", "tab-all", "Write report", "Buy groceries")
+	b.submit(`button[aria-label="Delete “Buy groceries”"]`)
+	b.submit(`#confirm-delete button[type=submit]`)
 	b.waitList("/tasks?page=2", "tab-all", "Write report")
 	b.expectFlash("Deleted “Buy groceries”.")
-	// Delete from the task page.
+	// Delete from the task page, through the same question.
 	b.visit(`a.task-title`)
 	b.submit(`#task-detail footer button[type=submit]`)
+	if h := b.text("h1"); h != "Delete “Write report”?" {
+		t.Fatalf("the delete page asks %q", h)
+	}
+	b.submit(`#confirm-delete button[type=submit]`)
 	b.expectPath("/tasks")
 	b.expectFlash("Deleted “Write report”.")
 	b.expectCount("all", 5)
