@@ -49,7 +49,7 @@ func render(c echo.Context, status int, page, fragment templ.Component) error {
 	if fragment != nil && isHTMX(c) {
 		comp = fragment
 		if len(vr.Flashes) > 0 {
-			comp = templ.Join(fragment, views.MessagesOOB())
+			comp = templ.Join(fragment, views.Messages(true))
 		}
 	}
 	h := c.Response().Header()
