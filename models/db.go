@@ -9,7 +9,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/glebarez/sqlite"
@@ -21,10 +20,6 @@ import (
 
 	"taskapp/migrations"
 )
-
-// DefaultSQLitePath is where the embedded database lives when DATABASE_URL
-// is unset.
-const DefaultSQLitePath = "data/taskapp.db"
 
 // Config says how to reach the database. The zero value opens SQLite at
 // DefaultSQLitePath with the schema spec's pool settings.
@@ -86,19 +81,14 @@ type Store struct {
 // answers. It does not migrate; see Migrate.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
 	cfg.setDefaults()
-	switch {
-	case cfg.URL == "":
-		return openSQLite(ctx, cfg, DefaultSQLitePath)
-	case strings.HasPrefix(cfg.URL, "sqlite:"):
-		path := strings.TrimPrefix(strings.TrimPrefix(cfg.URL, "sqlite:"), "//")
-		if path == "" {
-			return nil, errors.New("models: DATABASE_URL sqlite: needs a path, e.g. sqlite:./data/taskapp.db")
-		}
-		return openSQLite(ctx, cfg, path)
-	case strings.HasPrefix(cfg.URL, "postgres://"), strings.HasPrefix(cfg.URL, "postgresql://"):
+	loc, err := ParseURL(cfg.URL)
+	if err != nil {
+		return nil, err
+	}
+	if loc.Dialect == migrations.Postgres {
 		return openPostgres(ctx, cfg)
 	}
-	return nil, errors.New("models: DATABASE_URL must start with postgres://, postgresql:// or sqlite:")
+	return openSQLite(ctx, cfg, loc.SQLitePath)
 }
 
 func gormConfig(cfg Config) *gorm.Config {

@@ -26,7 +26,8 @@ type Config struct {
 	// cookies, all of them are accepted (key rotation). See SessionKeys.
 	SessionKeys [][]byte
 	// SecureCookies is "auto" (Secure when the request came over TLS, or
-	// over https through a trusted proxy), "true" or "false".
+	// over https through a trusted proxy), "true" or "false"; "" is auto.
+	// See CheckSecureCookies.
 	SecureCookies string
 	// TrustedProxies may set X-Forwarded-For and X-Forwarded-Proto. With
 	// none, the client is the TCP peer and forwarded headers are ignored.
@@ -35,12 +36,13 @@ type Config struct {
 	// session this long after sign-in.
 	IdleTimeout   time.Duration
 	MaxSessionAge time.Duration
-	// PerPage is how many tasks a list page shows.
+	// PerPage is how many tasks a list page shows; 0 leaves the store's
+	// default (models.DefaultPerPage).
 	PerPage int
 	// BodyLimit caps request bodies, e.g. "256K".
 	BodyLimit string
 	// RateLimits bound sign-in and registration attempts; zero fields
-	// take the defaults.
+	// take the defaults (applied where the limiters are made).
 	RateLimits RateLimits
 	Logger     *slog.Logger
 }
@@ -55,16 +57,23 @@ func (c *Config) setDefaults() {
 	if c.MaxSessionAge <= 0 {
 		c.MaxSessionAge = 30 * 24 * time.Hour
 	}
-	if c.PerPage <= 0 {
-		c.PerPage = models.DefaultPerPage
-	}
 	if c.BodyLimit == "" {
 		c.BodyLimit = "256K"
 	}
-	c.RateLimits.setDefaults()
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}
+}
+
+// CheckSecureCookies reports whether v is a Config.SecureCookies mode:
+// auto, true or false, or "" for auto. Its error completes a sentence
+// that begins with the setting's name.
+func CheckSecureCookies(v string) error {
+	switch v {
+	case "", "auto", "true", "false":
+		return nil
+	}
+	return fmt.Errorf("must be auto, true or false, not %q", v)
 }
 
 // New builds the application's router on store.
@@ -73,10 +82,8 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 	if len(cfg.SessionKeys) == 0 {
 		return nil, errors.New("web: no session keys")
 	}
-	switch cfg.SecureCookies {
-	case "auto", "true", "false":
-	default:
-		return nil, fmt.Errorf("web: SECURE_COOKIES must be auto, true or false, not %q", cfg.SecureCookies)
+	if err := CheckSecureCookies(cfg.SecureCookies); err != nil {
+		return nil, fmt.Errorf("web: SECURE_COOKIES %w", err)
 	}
 	proxies := trustedProxies(cfg.TrustedProxies)
 	sessions := newSessionManager(cfg, proxies)

@@ -11,12 +11,12 @@ import (
 	"strings"
 
 	"taskapp/models"
+	"taskapp/web"
 )
 
 // Defaults for the settings product.md names.
 const (
-	defaultListenAddr    = "127.0.0.1:8080"
-	defaultSecureCookies = "auto"
+	defaultListenAddr = "127.0.0.1:8080"
 	// defaultDataDir holds the generated session secret when the database
 	// is PostgreSQL; with SQLite it is the database file's directory.
 	defaultDataDir = "data"
@@ -30,7 +30,8 @@ type serveConfig struct {
 	// list allows key rotation. Empty means generate one and keep it in
 	// DataDir.
 	SessionSecret string
-	// SecureCookies is "auto", "true" or "false" (SECURE_COOKIES).
+	// SecureCookies is "auto", "true" or "false" (SECURE_COOKIES); ""
+	// leaves web's default, auto.
 	SecureCookies string
 	// DataDir is the SQLite file's directory, or ./data on PostgreSQL.
 	DataDir string
@@ -95,9 +96,6 @@ func loadConfig(getenv func(string) string, stderr io.Writer) (config, error) {
 	if cfg.Serve.Addr == "" {
 		cfg.Serve.Addr = defaultListenAddr
 	}
-	if cfg.Serve.SecureCookies == "" {
-		cfg.Serve.SecureCookies = defaultSecureCookies
-	}
 	if err := checkSecureCookies(cfg.Serve.SecureCookies, "SECURE_COOKIES"); err != nil {
 		return cfg, err
 	}
@@ -116,32 +114,27 @@ func loadConfig(getenv func(string) string, stderr io.Writer) (config, error) {
 	return cfg, nil
 }
 
+// checkSecureCookies checks the cookie mode from the setting called name;
+// the web layer owns the modes and, when unset, the default.
 func checkSecureCookies(v, name string) error {
-	switch v {
-	case "auto", "true", "false":
-		return nil
+	if err := web.CheckSecureCookies(v); err != nil {
+		return usageErrorf("%s %v", name, err)
 	}
-	return usageErrorf("%s must be auto, true or false, not %q", name, v)
+	return nil
 }
 
 // dataDirFor returns the directory of the SQLite file that dbURL names, or
 // the default data directory for PostgreSQL. It also rejects a URL that
 // names no database taskapp supports, before anything is opened.
 func dataDirFor(dbURL string) (string, error) {
-	switch {
-	case dbURL == "":
-		return filepath.Dir(models.DefaultSQLitePath), nil
-	case strings.HasPrefix(dbURL, "sqlite:"):
-		// The same spelling models.Open accepts: sqlite:PATH or sqlite://PATH.
-		path := strings.TrimPrefix(strings.TrimPrefix(dbURL, "sqlite:"), "//")
-		if path == "" {
-			return "", usageErrorf("DATABASE_URL sqlite: needs a file path, e.g. sqlite:./data/taskapp.db")
-		}
-		return filepath.Dir(path), nil
-	case strings.HasPrefix(dbURL, "postgres://"), strings.HasPrefix(dbURL, "postgresql://"):
+	loc, err := models.ParseURL(dbURL)
+	if err != nil {
+		return "", &usageError{msg: err.Error()}
+	}
+	if loc.SQLitePath == "" {
 		return defaultDataDir, nil
 	}
-	return "", usageErrorf("DATABASE_URL must start with postgres://, postgresql:// or sqlite:")
+	return filepath.Dir(loc.SQLitePath), nil
 }
 
 // redact removes the password of dbURL from msg: drivers and wrapped errors

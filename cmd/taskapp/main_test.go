@@ -490,7 +490,7 @@ func TestLoadConfig(t *testing.T) {
 	}{
 		{"defaults", environ{}, nil, func(c config) string {
 			if c.DB.URL != "" || c.DB.PoolSize != 10 || c.DB.Echo ||
-				c.Serve.Addr != "127.0.0.1:8080" || c.Serve.SecureCookies != "auto" ||
+				c.Serve.Addr != "127.0.0.1:8080" || c.Serve.SecureCookies != "" ||
 				c.Serve.SessionSecret != "" || c.Serve.DataDir != "data" {
 				return "not the product's defaults"
 			}
