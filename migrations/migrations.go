@@ -12,6 +12,9 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"path"
+	"strconv"
+	"strings"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -63,4 +66,11 @@ func NewProvider(db *sql.DB, dialect Dialect, logger *slog.Logger) (*goose.Provi
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
 	return p, nil
+}
+
+// Name is the description part of a migration's file name:
+// 202512301000_create_users_table.sql → create_users_table.
+func Name(src *goose.Source) string {
+	name := strings.TrimSuffix(path.Base(src.Path), path.Ext(src.Path))
+	return strings.TrimPrefix(name, strconv.FormatInt(src.Version, 10)+"_")
 }

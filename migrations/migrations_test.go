@@ -230,7 +230,8 @@ func TestConcurrentUp(t *testing.T) {
 		t.Cleanup(func() { s.Close() })
 		wg.Go(func() {
 			<-start
-			errs <- s.Migrate(context.WithoutCancel(t.Context()), nil)
+			_, err := s.Migrate(context.WithoutCancel(t.Context()))
+			errs <- err
 		})
 	}
 	close(start)

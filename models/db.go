@@ -216,18 +216,6 @@ func (s *Store) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Migrate applies every pending migration.
-func (s *Store) Migrate(ctx context.Context, logger *slog.Logger) error {
-	p, err := migrations.NewProvider(s.writeDB, s.dialect, logger)
-	if err != nil {
-		return err
-	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("models: migrate: %w", err)
-	}
-	return nil
-}
-
 // Close closes both pools.
 func (s *Store) Close() error {
 	err := s.writeDB.Close()

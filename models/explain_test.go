@@ -82,7 +82,7 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 	log := &sqlLog{}
 	s := dbtest.Open(t, models.Config{Echo: true, Logger: slog.New(log)})
 	ctx := t.Context()
-	if err := s.Migrate(ctx, nil); err != nil {
+	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	// PostgreSQL's cost-based choice depends on volume: a small table is

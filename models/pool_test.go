@@ -45,7 +45,7 @@ func TestPoolExhaustedIsUnavailable(t *testing.T) {
 	t.Parallel()
 	s := dbtest.Open(t, models.Config{PoolSize: 2, PoolTimeout: 300 * time.Millisecond})
 	ctx := t.Context()
-	if err := s.Migrate(ctx, nil); err != nil {
+	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
 	u := newUser(t, s, "first@example.com")

@@ -237,7 +237,7 @@ func TestTimestampsAreUTC(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { s.Close() })
-		if err := s.Migrate(ctx, nil); err != nil {
+		if _, err := s.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
 		// Every connection in the pool, not only the first.

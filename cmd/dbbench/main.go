@@ -130,7 +130,7 @@ func benchDialect(ctx context.Context, out io.Writer, dialect string, o options)
 		return err
 	}
 	defer store.Close()
-	if err := store.Migrate(ctx, nil); err != nil {
+	if _, err := store.Migrate(ctx); err != nil {
 		return err
 	}
 

@@ -259,7 +259,7 @@ func seed(ctx context.Context, dbURL string, o options) ([]*vuser, error) {
 		return nil, err
 	}
 	defer store.Close()
-	if err := store.Migrate(ctx, nil); err != nil {
+	if _, err := store.Migrate(ctx); err != nil {
 		return nil, err
 	}
 	if o.bgUsers > 0 {

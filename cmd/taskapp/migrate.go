@@ -5,10 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
-	"path"
-	"strconv"
-	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -51,14 +47,15 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	defer store.Close()
+	if action == "up" {
+		return migrateUp(ctx, store, stdout)
+	}
 	// No logger: each command prints its own account of what it did.
 	p, err := migrations.NewProvider(store.DB(), store.Dialect(), nil)
 	if err != nil {
 		return err
 	}
 	switch action {
-	case "up":
-		return migrateUp(ctx, p, stdout)
 	case "down":
 		return migrateDown(ctx, p, stdout)
 	default:
@@ -66,56 +63,20 @@ func runMigrate(ctx context.Context, args []string, getenv func(string) string, 
 	}
 }
 
-// applyMigrations applies every pending migration, logging one line for
-// each and one for the resulting version. It is what `serve` runs first;
-// goose's own logging, with every statement, is too much for a server log.
-//
-// On an up-to-date database it never takes the migration lock (goose's Up
-// checks for pending migrations first; GetVersions, unlike GetDBVersion,
-// does not lock). The lock is a session advisory lock, which a
-// transaction-mode pooler (Neon's pooled endpoint, PgBouncer) cannot hold
-// reliably, so a restart there must not depend on it.
-func applyMigrations(ctx context.Context, store *models.Store, logger *slog.Logger) error {
-	p, err := migrations.NewProvider(store.DB(), store.Dialect(), nil)
-	if err != nil {
-		return err
-	}
-	results, err := p.Up(ctx)
-	for _, r := range results {
-		if r.Error == nil {
-			logger.Info("migration applied", "version", r.Source.Version, "name", migrationName(r.Source), "duration", roundDuration(r.Duration))
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	version, _, err := p.GetVersions(ctx)
-	if err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	logger.Info("database schema is up to date", "dialect", store.Dialect(), "version", version)
-	return nil
-}
-
-func migrateUp(ctx context.Context, p *goose.Provider, stdout io.Writer) error {
-	results, err := p.Up(ctx)
-	// Up returns what it applied before a failure, with the error.
-	for _, r := range results {
-		if r.Error == nil {
-			fmt.Fprintf(stdout, "applied   %s (%s)\n", migrationLabel(r.Source), roundDuration(r.Duration))
-		}
+// migrateUp applies every pending migration, printing one line for each
+// and one for the resulting version.
+func migrateUp(ctx context.Context, store *models.Store, stdout io.Writer) error {
+	m, err := store.Migrate(ctx)
+	for _, a := range m.Applied {
+		fmt.Fprintf(stdout, "applied   %d %s (%s)\n", a.Version, a.Name, roundDuration(a.Duration))
 	}
 	if err != nil {
 		return fmt.Errorf("migrate up: %w", err)
 	}
-	version, _, err := p.GetVersions(ctx)
-	if err != nil {
-		return fmt.Errorf("migrate up: %w", err)
-	}
-	if len(results) == 0 {
-		fmt.Fprintf(stdout, "database is up to date at version %d\n", version)
+	if len(m.Applied) == 0 {
+		fmt.Fprintf(stdout, "database is up to date at version %d\n", m.Version)
 	} else {
-		fmt.Fprintf(stdout, "database is now at version %d\n", version)
+		fmt.Fprintf(stdout, "database is now at version %d\n", m.Version)
 	}
 	return nil
 }
@@ -152,7 +113,7 @@ func migrateStatus(ctx context.Context, p *goose.Provider, stdout io.Writer) err
 		} else {
 			pending++
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\n", s.Source.Version, migrationName(s.Source), applied)
+		fmt.Fprintf(tw, "%d\t%s\t%s\n", s.Source.Version, migrations.Name(s.Source), applied)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -161,15 +122,8 @@ func migrateStatus(ctx context.Context, p *goose.Provider, stdout io.Writer) err
 	return nil
 }
 
-// migrationName is the description part of a migration's file name:
-// 202512301000_create_users_table.sql → create_users_table.
-func migrationName(src *goose.Source) string {
-	name := strings.TrimSuffix(path.Base(src.Path), path.Ext(src.Path))
-	return strings.TrimPrefix(name, strconv.FormatInt(src.Version, 10)+"_")
-}
-
 func migrationLabel(src *goose.Source) string {
-	return fmt.Sprintf("%d %s", src.Version, migrationName(src))
+	return fmt.Sprintf("%d %s", src.Version, migrations.Name(src))
 }
 
 func roundDuration(d time.Duration) time.Duration {

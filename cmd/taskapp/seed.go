@@ -70,7 +70,7 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer store.Close()
-	if err := store.Migrate(ctx, nil); err != nil {
+	if _, err := store.Migrate(ctx); err != nil {
 		return fmt.Errorf("seed: %w", err)
 	}
 	if !volume {

@@ -108,6 +108,21 @@ func serve(ctx context.Context, cfg serveConfig, store *models.Store, logger *sl
 	return web.Serve(ctx, web.NewHTTPServer(e, logger), ln, logger)
 }
 
+// applyMigrations applies every pending migration, logging one line for
+// each and one for the resulting version: goose's own logging, with every
+// statement, is too much for a server log.
+func applyMigrations(ctx context.Context, store *models.Store, logger *slog.Logger) error {
+	m, err := store.Migrate(ctx)
+	for _, a := range m.Applied {
+		logger.Info("migration applied", "version", a.Version, "name", a.Name, "duration", roundDuration(a.Duration))
+	}
+	if err != nil {
+		return err
+	}
+	logger.Info("database schema is up to date", "dialect", store.Dialect(), "version", m.Version)
+	return nil
+}
+
 // ignoreHelp turns errHelpShown into success.
 func ignoreHelp(err error) error {
 	if errors.Is(err, errHelpShown) {

@@ -102,7 +102,7 @@ func Open(t testing.TB, cfg models.Config) *models.Store {
 func New(t testing.TB) *models.Store {
 	t.Helper()
 	s := Open(t, models.Config{})
-	if err := s.Migrate(context.Background(), nil); err != nil {
+	if _, err := s.Migrate(context.Background()); err != nil {
 		t.Fatalf("dbtest: migrate: %v", err)
 	}
 	return s
