@@ -98,7 +98,7 @@ func gormConfig(cfg Config) *gorm.Config {
 	}
 	return &gorm.Config{
 		Logger:  lg,
-		NowFunc: now,
+		NowFunc: Now,
 		// Each store call is one statement or an explicit transaction;
 		// GORM's implicit transaction around single writes is a round trip
 		// for nothing.

@@ -76,6 +76,11 @@ const (
 	pgConnectionExceptionC = "08" // class 08: connection exceptions
 )
 
+// Classify is classify for the bulk loader (models/bulkload), which writes
+// past GORM with the driver's own calls: its errors cross the models
+// boundary as the same sentinels.
+func Classify(op string, err error) error { return classify(op, err) }
+
 // classify turns a driver error into one of the sentinels above, keeping the
 // original in the chain for logs. op names the operation for the message.
 func classify(op string, err error) error {

@@ -1,15 +1,14 @@
 package models_test
 
 import (
-	"context"
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"taskapp/migrations"
 	"taskapp/models"
+	"taskapp/models/bulkload"
 	"taskapp/models/dbtest"
 )
 
@@ -27,46 +26,16 @@ func plan(t *testing.T, s *models.Store, query string, args ...any) string {
 	return b.String()
 }
 
-// sqlLog is a slog handler that keeps the statements the store's echo
-// (DATABASE_ECHO) logs, so a test can EXPLAIN exactly what the store sent.
-type sqlLog struct {
-	mu    sync.Mutex
-	stmts []string
-}
-
-func (l *sqlLog) Enabled(context.Context, slog.Level) bool { return true }
-func (l *sqlLog) WithAttrs([]slog.Attr) slog.Handler       { return l }
-func (l *sqlLog) WithGroup(string) slog.Handler            { return l }
-func (l *sqlLog) Handle(_ context.Context, r slog.Record) error {
-	r.Attrs(func(a slog.Attr) bool {
-		if a.Key != "trace" || a.Value.Kind() != slog.KindGroup {
-			return true
-		}
-		for _, g := range a.Value.Group() {
-			if g.Key == "sql" {
-				l.mu.Lock()
-				l.stmts = append(l.stmts, g.Value.String())
-				l.mu.Unlock()
-			}
-		}
-		return true
-	})
-	return nil
-}
-
-// take returns the one logged statement containing marker and forgets
+// take returns the one statement log holds containing marker and forgets
 // everything logged so far.
-func (l *sqlLog) take(t *testing.T, marker string) string {
+func take(t *testing.T, log *dbtest.SQLLog, marker string) string {
 	t.Helper()
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	var found []string
-	for _, s := range l.stmts {
+	for _, s := range log.Take() {
 		if strings.Contains(s, marker) {
 			found = append(found, s)
 		}
 	}
-	l.stmts = nil
 	if len(found) != 1 {
 		t.Fatalf("logged %d statements with %q, want 1: %q", len(found), marker, found)
 	}
@@ -79,7 +48,7 @@ func (l *sqlLog) take(t *testing.T, marker string) string {
 // walk its index, not the table.
 func TestQueryPlansUseIndexes(t *testing.T) {
 	t.Parallel()
-	log := &sqlLog{}
+	log := &dbtest.SQLLog{}
 	s := dbtest.Open(t, models.Config{Echo: true, Logger: slog.New(log)})
 	ctx := t.Context()
 	if _, err := s.Migrate(ctx); err != nil {
@@ -90,11 +59,11 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 	// ANALYZE leaves) prefers the index that serves the ORDER BY at any
 	// size, and inserting 20,000 rows through the pure-Go driver takes
 	// seconds under -race, so it gets a tenth of the rows.
-	volume := models.VolumeOptions{Users: 50, Tasks: 20000}
+	volume := bulkload.Options{Users: 50, Tasks: 20000}
 	if s.Dialect() == migrations.SQLite {
 		volume.Tasks = 2000
 	}
-	if err := s.SeedVolume(ctx, volume); err != nil {
+	if err := bulkload.Load(ctx, s, volume); err != nil {
 		t.Fatal(err)
 	}
 
@@ -113,7 +82,7 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 			t.Fatal(err)
 		}
 		for name, query := range map[string]string{
-			"ListTasks": log.take(t, "ORDER BY"),
+			"ListTasks": take(t, log, "ORDER BY"),
 			"spec":      "SELECT * FROM tasks WHERE user_id = " + owner + " ORDER BY created_at DESC, id DESC LIMIT 100",
 		} {
 			p := plan(t, s, query)
@@ -128,15 +97,15 @@ func TestQueryPlansUseIndexes(t *testing.T) {
 
 	// Login looks up one of many accounts; with a few dozen rows a
 	// sequential scan is cheaper and rightly chosen, so add accounts.
-	if err := s.SeedVolume(ctx, models.VolumeOptions{Users: 2000}); err != nil {
+	if err := bulkload.Load(ctx, s, bulkload.Options{Users: 2000}); err != nil {
 		t.Fatal(err)
 	}
-	email := models.SeedEmail(1234)
+	email := bulkload.Email(1234)
 	if _, err := s.UserByEmail(ctx, strings.ToUpper(email)); err != nil {
 		t.Fatal(err)
 	}
 	for name, query := range map[string]string{
-		"UserByEmail": log.take(t, "lower(email) ="),
+		"UserByEmail": take(t, log, "lower(email) ="),
 		"spec":        "SELECT * FROM users WHERE lower(email) = '" + email + "'",
 	} {
 		p := plan(t, s, query)

@@ -9,9 +9,6 @@ import "gorm.io/gorm"
 // ErrUnscopedTaskQuery is the owner guard's error.
 var ErrUnscopedTaskQuery = errUnscopedTaskQuery
 
-// Classify exposes the driver-error translation.
-func Classify(op string, err error) error { return classify(op, err) }
-
 // GormRead is the store's query handle, owner guard installed.
 func (s *Store) GormRead() *gorm.DB { return s.read }
 

@@ -77,10 +77,10 @@ func (t *Task) DescriptionText() string {
 	return *t.Description
 }
 
-// now is the one clock models use: UTC, because the schema's TIMESTAMP
+// Now is the one clock models (and the bulk loader) use: UTC, because the schema's TIMESTAMP
 // columns carry no zone and must mean the same thing on every server, and
 // microseconds, because that is all PostgreSQL keeps.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
 
 // BeforeCreate stamps both timestamps in UTC unless the caller set them
 // (the seed command writes historical rows).
@@ -106,7 +106,7 @@ func (t *Task) BeforeUpdate(tx *gorm.DB) error { return touch(tx) }
 
 func stamp(created, updated time.Time) (time.Time, time.Time) {
 	if created.IsZero() {
-		created = now()
+		created = Now()
 	}
 	if updated.IsZero() {
 		updated = created
@@ -115,7 +115,7 @@ func stamp(created, updated time.Time) (time.Time, time.Time) {
 }
 
 func touch(tx *gorm.DB) error {
-	tx.Statement.SetColumn("UpdatedAt", now(), true)
+	tx.Statement.SetColumn("UpdatedAt", Now(), true)
 	tx.Statement.Omit("CreatedAt")
 	return nil
 }

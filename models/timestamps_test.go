@@ -22,7 +22,7 @@ func tick() { time.Sleep(5 * time.Millisecond) }
 // stamps reads a row's created_at and updated_at straight from the table.
 func stamps(t *testing.T, s *models.Store, table string, id int64) (created, updated time.Time) {
 	t.Helper()
-	q := rebind(s, "SELECT created_at, updated_at FROM "+table+" WHERE id = ?")
+	q := dbtest.Rebind(s, "SELECT created_at, updated_at FROM "+table+" WHERE id = ?")
 	if err := s.DB().QueryRowContext(t.Context(), q, id).Scan(&created, &updated); err != nil {
 		t.Fatalf("%s %d: %v", table, id, err)
 	}
@@ -262,7 +262,7 @@ func TestTimestampsAreUTC(t *testing.T) {
 	// The column defaults, with no timestamp in the statement.
 	var userID int64
 	var created, updated time.Time
-	err := s.DB().QueryRowContext(ctx, rebind(s,
+	err := s.DB().QueryRowContext(ctx, dbtest.Rebind(s,
 		"INSERT INTO users (email, hashed_password) VALUES ('tz@example.com', 'h') RETURNING id, created_at, updated_at"),
 	).Scan(&userID, &created, &updated)
 	if err != nil {
@@ -272,7 +272,7 @@ func TestTimestampsAreUTC(t *testing.T) {
 	assertRecentUTC(t, "users.updated_at default", updated)
 
 	var taskID int64
-	err = s.DB().QueryRowContext(ctx, rebind(s,
+	err = s.DB().QueryRowContext(ctx, dbtest.Rebind(s,
 		"INSERT INTO tasks (title, status, user_id) VALUES ('raw', 'pending', ?) RETURNING id, created_at"), userID,
 	).Scan(&taskID, &created)
 	if err != nil {

@@ -8,47 +8,10 @@ import (
 	"log/slog"
 	"regexp"
 	"strings"
-	"sync"
 
 	"taskapp/models"
+	"taskapp/models/dbtest"
 )
-
-// sqlCapture is a slog handler that keeps the SQL text GORM logs when
-// DATABASE_ECHO is on: the statements the store really sends, with their
-// arguments inlined.
-type sqlCapture struct {
-	mu    sync.Mutex
-	stmts []string
-}
-
-func (h *sqlCapture) Enabled(context.Context, slog.Level) bool { return true }
-func (h *sqlCapture) WithAttrs([]slog.Attr) slog.Handler       { return h }
-func (h *sqlCapture) WithGroup(string) slog.Handler            { return h }
-
-func (h *sqlCapture) Handle(_ context.Context, r slog.Record) error {
-	r.Attrs(func(a slog.Attr) bool {
-		if a.Key != "trace" {
-			return true
-		}
-		for _, g := range a.Value.Group() {
-			if g.Key == "sql" {
-				h.mu.Lock()
-				h.stmts = append(h.stmts, g.Value.String())
-				h.mu.Unlock()
-			}
-		}
-		return true
-	})
-	return nil
-}
-
-func (h *sqlCapture) take() []string {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	s := h.stmts
-	h.stmts = nil
-	return s
-}
 
 // plan lines that mean the whole table is read.
 var (
@@ -64,7 +27,7 @@ var (
 // back; EXPLAIN QUERY PLAN on SQLite. It returns how many statements read
 // a whole table.
 func explainAll(ctx context.Context, w io.Writer, dialect, dbURL string, s *sample) (int, error) {
-	capture := &sqlCapture{}
+	capture := &dbtest.SQLLog{}
 	store, err := models.Open(ctx, models.Config{URL: dbURL, Echo: true, Logger: slog.New(capture), PoolSize: 2})
 	if err != nil {
 		return 0, err
@@ -126,12 +89,12 @@ func explainAll(ctx context.Context, w io.Writer, dialect, dbURL string, s *samp
 	bad := 0
 	var summary []string
 	for _, c := range calls {
-		capture.take()
+		capture.Take()
 		if err := c.call(); err != nil {
 			return bad, fmt.Errorf("%s: %w", c.name, err)
 		}
 		fmt.Fprintf(w, "\n--- %s\n", c.name)
-		for _, q := range capture.take() {
+		for _, q := range capture.Take() {
 			lines, err := explain(ctx, store.DB(), dialect, q)
 			if err != nil {
 				return bad, fmt.Errorf("explain %s: %w", q, err)

@@ -3,7 +3,7 @@
 //
 // For each database it creates a fresh one (PostgreSQL: CREATE DATABASE on
 // the server named by -pg; SQLite: a file in a temporary directory),
-// migrates it, seeds it with models.SeedVolume, times each store call N
+// migrates it, seeds it with bulkload.Load, times each store call N
 // times after a warm-up, prints p50/p95/p99 and throughput beside the
 // spec's p95 target, then prints the plan of every statement those calls
 // send and fails loudly if any of them scans the whole tasks table. The
@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"taskapp/models"
+	"taskapp/models/bulkload"
 	"taskapp/models/dbtest"
 )
 
@@ -138,7 +139,7 @@ func benchDialect(ctx context.Context, out io.Writer, dialect string, o options)
 	start := time.Now()
 	bar := newProgress(os.Stderr, o.users+o.tasks)
 	bar.mark = o.users
-	err = store.SeedVolume(ctx, models.VolumeOptions{Users: o.users, Tasks: o.tasks, Seed: o.seed, Progress: bar.add})
+	err = bulkload.Load(ctx, store, bulkload.Options{Users: o.users, Tasks: o.tasks, Seed: o.seed, Progress: bar.add})
 	bar.done()
 	if err != nil {
 		return err

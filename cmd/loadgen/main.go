@@ -42,6 +42,7 @@ import (
 	"time"
 
 	"taskapp/models"
+	"taskapp/models/bulkload"
 	"taskapp/models/dbtest"
 )
 
@@ -89,7 +90,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.DurationVar(&o.warmup, "warmup", 3*time.Second, "unmeasured time before each level")
 	fs.IntVar(&o.users, "users", 0, "signed-in users, one per client (default: the highest concurrency)")
 	fs.IntVar(&o.perUser, "tasks", 100, "tasks each signed-in user starts with")
-	fs.IntVar(&o.bgUsers, "background-users", 1000, "other accounts in the database (models.SeedVolume)")
+	fs.IntVar(&o.bgUsers, "background-users", 1000, "other accounts in the database (bulkload.Load)")
 	fs.IntVar(&o.bgTasks, "background-tasks", 100000, "tasks among the other accounts")
 	fs.StringVar(&o.mix, "mix", "journeys", "journeys: the mix of real journeys; page: only the full /tasks page")
 	fs.StringVar(&o.bin, "bin", "", "taskapp binary to run (default: go build ./cmd/taskapp into a temp dir)")
@@ -263,7 +264,7 @@ func seed(ctx context.Context, dbURL string, o options) ([]*vuser, error) {
 		return nil, err
 	}
 	if o.bgUsers > 0 {
-		if err := store.SeedVolume(ctx, models.VolumeOptions{Users: o.bgUsers, Tasks: o.bgTasks, Seed: 1}); err != nil {
+		if err := bulkload.Load(ctx, store, bulkload.Options{Users: o.bgUsers, Tasks: o.bgTasks, Seed: 1}); err != nil {
 			return nil, err
 		}
 	}
@@ -294,7 +295,7 @@ func seed(ctx context.Context, dbURL string, o options) ([]*vuser, error) {
 			}
 			for j := range o.perUser {
 				in := models.TaskInput{
-					Title:  fmt.Sprintf("%s #%d", taskTitles[(i+j)%len(taskTitles)], j+1),
+					Title:  fmt.Sprintf("%s #%d", bulkload.Title(i+j), j+1),
 					Status: models.TaskStatuses()[j%3],
 				}
 				if j%2 == 0 {
@@ -312,12 +313,6 @@ func seed(ctx context.Context, dbURL string, o options) ([]*vuser, error) {
 	wg.Wait()
 	close(errc)
 	return users, <-errc
-}
-
-var taskTitles = []string{
-	"Buy groceries", "Write report", "Submit assignment", "Call the plumber",
-	"Renew passport", "Plan team offsite", "Review pull request", "Book dentist",
-	"Pay electricity bill", "Read chapter 4", "Fix the bike", "Water the plants",
 }
 
 // server is the running taskapp.

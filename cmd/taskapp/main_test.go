@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"taskapp/models"
+	"taskapp/models/bulkload"
 	"taskapp/models/dbtest"
 )
 
@@ -48,15 +49,6 @@ func openTestStore(t *testing.T, dbURL string) *models.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
-}
-
-func count(t *testing.T, s *models.Store, query string) int {
-	t.Helper()
-	var n int
-	if err := s.DB().QueryRowContext(t.Context(), query).Scan(&n); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-	return n
 }
 
 var (
@@ -220,10 +212,10 @@ func TestSeedSampleIsIdempotent(t *testing.T) {
 	mustRun(t, env, "seed")
 
 	s := openTestStore(t, dbURL)
-	if n := count(t, s, "SELECT count(*) FROM users"); n != 2 {
+	if n := dbtest.Count(t, s, "SELECT count(*) FROM users"); n != 2 {
 		t.Errorf("users after seeding twice = %d, want the spec's 2", n)
 	}
-	if n := count(t, s, "SELECT count(*) FROM tasks"); n != 3 {
+	if n := dbtest.Count(t, s, "SELECT count(*) FROM tasks"); n != 3 {
 		t.Errorf("tasks after seeding twice = %d, want the spec's 3", n)
 	}
 	for _, email := range sampleAccounts {
@@ -259,14 +251,14 @@ func TestSeedVolume(t *testing.T) {
 	}
 
 	s := openTestStore(t, dbURL)
-	if n := count(t, s, "SELECT count(*) FROM users"); n != 5 {
+	if n := dbtest.Count(t, s, "SELECT count(*) FROM users"); n != 5 {
 		t.Errorf("users = %d, want 5", n)
 	}
-	if n := count(t, s, "SELECT count(*) FROM tasks"); n != 200 {
+	if n := dbtest.Count(t, s, "SELECT count(*) FROM tasks"); n != 200 {
 		t.Errorf("tasks = %d, want 200", n)
 	}
 	// The generated accounts are real ones: they sign in and own tasks.
-	u, err := s.UserByEmail(t.Context(), models.SeedEmail(1))
+	u, err := s.UserByEmail(t.Context(), bulkload.Email(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +267,7 @@ func TestSeedVolume(t *testing.T) {
 	}
 	var listed int
 	for i := 1; i <= 5; i++ {
-		u, err := s.UserByEmail(t.Context(), models.SeedEmail(i))
+		u, err := s.UserByEmail(t.Context(), bulkload.Email(i))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -291,10 +283,10 @@ func TestSeedVolume(t *testing.T) {
 
 	// A second run adds accounts numbered on from the first.
 	mustRun(t, env, "seed", "--users", "2", "--tasks", "10")
-	if _, err := s.UserByEmail(t.Context(), models.SeedEmail(7)); err != nil {
-		t.Errorf("second volume seed should add %s: %v", models.SeedEmail(7), err)
+	if _, err := s.UserByEmail(t.Context(), bulkload.Email(7)); err != nil {
+		t.Errorf("second volume seed should add %s: %v", bulkload.Email(7), err)
 	}
-	if n := count(t, s, "SELECT count(*) FROM tasks"); n != 210 {
+	if n := dbtest.Count(t, s, "SELECT count(*) FROM tasks"); n != 210 {
 		t.Errorf("tasks after a second run = %d, want 210", n)
 	}
 }
@@ -471,7 +463,7 @@ func TestDefaultDatabaseIsRelativeToWorkingDir(t *testing.T) {
 		t.Errorf("status:\n%s", out)
 	}
 	s := openTestStore(t, "sqlite:"+filepath.Join(dir, "data", "taskapp.db"))
-	if n := count(t, s, "SELECT count(*) FROM tasks"); n != 3 {
+	if n := dbtest.Count(t, s, "SELECT count(*) FROM tasks"); n != 3 {
 		t.Errorf("tasks in ./data/taskapp.db = %d, want the 3 sample tasks", n)
 	}
 	entries, _ := os.ReadDir(dir)

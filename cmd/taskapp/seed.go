@@ -10,6 +10,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"taskapp/models"
+	"taskapp/models/bulkload"
 )
 
 // sampleAccounts are the schema spec's sample users, which
@@ -125,7 +126,7 @@ func seedVolume(ctx context.Context, store *models.Store, f seedFlags, stdout, s
 	}
 
 	start := time.Now()
-	err := store.SeedVolume(ctx, models.VolumeOptions{
+	err := bulkload.Load(ctx, store, bulkload.Options{
 		Users:    f.users,
 		Tasks:    f.tasks,
 		Seed:     f.seed,
