@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"taskapp/migrations"
 	"taskapp/models"
 )
 
@@ -235,7 +236,7 @@ func runBenchmarks(ctx context.Context, store *models.Store, s *sample, o option
 	return out
 }
 
-func printResults(w io.Writer, dialect string, results []result, o options) {
+func printResults(w io.Writer, dialect migrations.Dialect, results []result, o options) {
 	fmt.Fprintf(w, "\n%s: %d calls per query after %d warm-up calls, one client; latency of the store call (ms)\n\n", dialect, o.n, o.warmup)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight|tabwriter.Debug)
 	fmt.Fprintln(tw, "query\twhat\tp50\tp95\tp99\tmax\tcalls/s\terrors\tp95 target\ttarget/p95\tverdict\t")

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 
+	"taskapp/migrations"
 	"taskapp/models"
 	"taskapp/models/dbtest"
 )
@@ -26,7 +27,7 @@ var (
 // (ANALYZE, BUFFERS) on PostgreSQL, inside a transaction that is rolled
 // back; EXPLAIN QUERY PLAN on SQLite. It returns how many statements read
 // a whole table.
-func explainAll(ctx context.Context, w io.Writer, dialect, dbURL string, s *sample) (int, error) {
+func explainAll(ctx context.Context, w io.Writer, dialect migrations.Dialect, dbURL string, s *sample) (int, error) {
 	capture := &dbtest.SQLLog{}
 	store, err := models.Open(ctx, models.Config{URL: dbURL, Echo: true, Logger: slog.New(capture), PoolSize: 2})
 	if err != nil {
@@ -139,7 +140,7 @@ func explainAll(ctx context.Context, w io.Writer, dialect, dbURL string, s *samp
 
 // explain returns the plan of q, one line per row. On PostgreSQL the
 // statement runs (ANALYZE) inside a transaction that is rolled back.
-func explain(ctx context.Context, db *sql.DB, dialect, q string) ([]string, error) {
+func explain(ctx context.Context, db *sql.DB, dialect migrations.Dialect, q string) ([]string, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err

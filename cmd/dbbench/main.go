@@ -21,24 +21,19 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
-	"path/filepath"
 	"runtime"
 	"strings"
-	"syscall"
 	"time"
 
+	"taskapp/cmd/internal/bench"
+	"taskapp/cmd/internal/seedbar"
+	"taskapp/migrations"
 	"taskapp/models"
 	"taskapp/models/bulkload"
-	"taskapp/models/dbtest"
 )
 
-// defaultPostgres is the local development server (trust auth).
-const defaultPostgres = "postgres://postgres@127.0.0.1:5432/postgres"
-
 type options struct {
-	dialects []string
-	pgURL    string
+	dbs      bench.Databases
 	users    int
 	tasks    int
 	n        int
@@ -48,24 +43,12 @@ type options struct {
 	planOnly bool
 }
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	// Output piped into head must not kill the program before it has
-	// dropped its database: a closed pipe becomes a write error instead.
-	signal.Ignore(syscall.SIGPIPE)
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "dbbench:", err)
-		os.Exit(1)
-	}
-}
+func main() { bench.Main("dbbench", run) }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("dbbench", flag.ContinueOnError)
 	var o options
-	dialects := fs.String("db", "postgres,sqlite", "databases to measure, comma-separated: postgres, sqlite")
-	fs.StringVar(&o.pgURL, "pg", firstEnv(defaultPostgres, "BENCH_DATABASE_URL", "TEST_DATABASE_URL"),
-		"PostgreSQL server to create the benchmark database on (env BENCH_DATABASE_URL, then TEST_DATABASE_URL)")
+	o.dbs.Register(fs, "measure")
 	fs.IntVar(&o.users, "users", 10000, "accounts to seed")
 	fs.IntVar(&o.tasks, "tasks", 1000000, "tasks to seed")
 	fs.IntVar(&o.n, "n", 2000, "timed calls per query")
@@ -79,40 +62,21 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if o.users <= 0 || o.tasks <= 0 || o.n <= 0 || o.warmup < 0 {
 		return errors.New("-users, -tasks and -n must be positive")
 	}
-	for _, d := range strings.Split(*dialects, ",") {
-		switch d = strings.TrimSpace(d); d {
-		case "postgres", "sqlite":
-			o.dialects = append(o.dialects, d)
-		case "":
-		default:
-			return fmt.Errorf("-db: unknown database %q (postgres, sqlite)", d)
-		}
+	dialects, err := o.dbs.Dialects()
+	if err != nil {
+		return err
 	}
 
 	fmt.Fprintf(out, "dbbench: %s, %d CPUs, GOMAXPROCS %d; load average at start: %s\n",
-		runtime.Version(), runtime.NumCPU(), runtime.GOMAXPROCS(0), loadAvg())
-	var failed []string
-	for _, d := range o.dialects {
-		if ctx.Err() != nil {
-			break
-		}
-		if err := benchDialect(ctx, out, d, o); err != nil {
-			failed = append(failed, fmt.Sprintf("%s: %v", d, err))
-		}
-	}
-	fmt.Fprintf(out, "\nload average at end: %s\n", loadAvg())
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	if len(failed) > 0 {
-		return errors.New(strings.Join(failed, "; "))
-	}
-	return nil
+		runtime.Version(), runtime.NumCPU(), runtime.GOMAXPROCS(0), bench.LoadAvg())
+	return bench.EachDialect(ctx, out, dialects, func(d migrations.Dialect) error {
+		return benchDialect(ctx, out, d, o)
+	})
 }
 
 // benchDialect runs the whole benchmark on a fresh database of one kind.
-func benchDialect(ctx context.Context, out io.Writer, dialect string, o options) (err error) {
-	dbURL, cleanup, err := freshDatabase(ctx, dialect, o.pgURL)
+func benchDialect(ctx context.Context, out io.Writer, dialect migrations.Dialect, o options) (err error) {
+	dbURL, cleanup, err := o.dbs.Fresh(ctx, dialect, "bench")
 	if err != nil {
 		return err
 	}
@@ -137,17 +101,16 @@ func benchDialect(ctx context.Context, out io.Writer, dialect string, o options)
 
 	fmt.Fprintf(out, "\n=== %s: %s ===\n", dialect, serverVersion(ctx, store.DB(), dialect))
 	start := time.Now()
-	bar := newProgress(os.Stderr, o.users+o.tasks)
-	bar.mark = o.users
-	err = bulkload.Load(ctx, store, bulkload.Options{Users: o.users, Tasks: o.tasks, Seed: o.seed, Progress: bar.add})
-	bar.done()
+	bar := seedbar.New(os.Stderr, o.users, o.tasks)
+	err = bulkload.Load(ctx, store, bulkload.Options{Users: o.users, Tasks: o.tasks, Seed: o.seed, Progress: bar.Add})
 	if err != nil {
+		bar.Abort()
 		return err
 	}
 	took := time.Since(start)
 	fmt.Fprintf(out, "seeded %d users and %d tasks in %.1fs (%.0f rows/s): users %.1fs, tasks %.1fs, then indexes and statistics %.1fs\n",
 		o.users, o.tasks, took.Seconds(), float64(o.users+o.tasks)/took.Seconds(),
-		bar.marked.Sub(start).Seconds(), bar.full.Sub(bar.marked).Seconds(), time.Since(bar.full).Seconds())
+		bar.UsersDone.Sub(start).Seconds(), bar.RowsDone.Sub(bar.UsersDone).Seconds(), time.Since(bar.RowsDone).Seconds())
 
 	// The seed leaves hundreds of megabytes of dirty pages (PostgreSQL) or
 	// a long WAL (SQLite); flush them now, or the timed writes below
@@ -195,20 +158,7 @@ func benchDialect(ctx context.Context, out io.Writer, dialect string, o options)
 	return nil
 }
 
-// freshDatabase creates an empty database and returns its DATABASE_URL
-// and a function that removes it.
-func freshDatabase(ctx context.Context, dialect, pgURL string) (string, func() error, error) {
-	if dialect == "sqlite" {
-		dir, err := os.MkdirTemp("", "taskapp-dbbench-")
-		if err != nil {
-			return "", nil, err
-		}
-		return "sqlite:" + filepath.Join(dir, "bench.db"), func() error { return os.RemoveAll(dir) }, nil
-	}
-	return dbtest.CreatePostgres(ctx, pgURL, "taskapp_bench_")
-}
-
-func serverVersion(ctx context.Context, db *sql.DB, dialect string) string {
+func serverVersion(ctx context.Context, db *sql.DB, dialect migrations.Dialect) string {
 	q := "SELECT version()"
 	if dialect == "sqlite" {
 		q = "SELECT 'SQLite ' || sqlite_version()"
@@ -219,61 +169,3 @@ func serverVersion(ctx context.Context, db *sql.DB, dialect string) string {
 	}
 	return v
 }
-
-func firstEnv(def string, names ...string) string {
-	for _, n := range names {
-		if v := os.Getenv(n); v != "" {
-			return v
-		}
-	}
-	return def
-}
-
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
-}
-
-// progress draws a one-line progress bar for the seed.
-type progress struct {
-	w           io.Writer
-	total, rows int
-	last        int
-	start       time.Time
-	// mark is a row count whose passing is timed (the users written);
-	// marked and full are when it and the total were reached.
-	mark         int
-	marked, full time.Time
-}
-
-func newProgress(w io.Writer, total int) *progress {
-	return &progress{w: w, total: total, last: -1, start: time.Now()}
-}
-
-func (p *progress) add(n int) {
-	p.rows += n
-	if p.marked.IsZero() && p.rows >= p.mark {
-		p.marked = time.Now()
-	}
-	if p.full.IsZero() && p.rows >= p.total {
-		p.full = time.Now()
-	}
-	pct := p.rows * 100 / max(1, p.total)
-	if pct == p.last {
-		return
-	}
-	p.last = pct
-	const width = 40
-	fill := pct * width / 100
-	fmt.Fprintf(p.w, "\rseeding [%s%s] %3d%% %d/%d rows %.0fs", strings.Repeat("#", fill),
-		strings.Repeat(".", width-fill), pct, p.rows, p.total, time.Since(p.start).Seconds())
-}
-
-func (p *progress) done() { fmt.Fprintln(p.w) }

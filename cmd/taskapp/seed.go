@@ -7,8 +7,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
-
+	"taskapp/cmd/internal/seedbar"
 	"taskapp/models"
 	"taskapp/models/bulkload"
 )
@@ -92,55 +91,21 @@ func seedSample(ctx context.Context, store *models.Store, stdout io.Writer) erro
 }
 
 func seedVolume(ctx context.Context, store *models.Store, f seedFlags, stdout, stderr io.Writer) error {
-	total := int64(f.users) + int64(f.tasks)
-	bar := progressbar.NewOptions64(total,
-		progressbar.OptionSetWriter(stderr),
-		progressbar.OptionSetDescription("[1/3] accounts"),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionShowCount(),
-		progressbar.OptionShowIts(),
-		progressbar.OptionSetItsString("rows"),
-		progressbar.OptionSetPredictTime(true),
-		progressbar.OptionSetElapsedTime(true),
-		// A million rows arrive in chunks of thousands; redrawing for
-		// each would cost more than the terminal is worth.
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionSetRenderBlankState(true),
-		progressbar.OptionOnCompletion(func() { fmt.Fprintln(stderr) }),
-	)
-	var done int64
-	finishing := false
-	progress := func(rows int) {
-		done += int64(rows)
-		bar.Add(rows)
-		if done >= int64(f.users) && done-int64(rows) < int64(f.users) && f.tasks > 0 {
-			// After Add: Describe redraws at once, with the new count.
-			bar.Describe("[2/3] tasks")
-		}
-		if done >= total && !finishing {
-			// Loading is done; what follows (index builds, statistics) has
-			// no row count to show.
-			finishing = true
-			fmt.Fprintln(stderr, "[3/3] indexes and planner statistics…")
-		}
-	}
-
+	bar := seedbar.New(stderr, f.users, f.tasks)
 	start := time.Now()
 	err := bulkload.Load(ctx, store, bulkload.Options{
 		Users:    f.users,
 		Tasks:    f.tasks,
 		Seed:     f.seed,
-		Progress: progress,
+		Progress: bar.Add,
 	})
 	if err != nil {
-		if !finishing {
-			bar.Exit()
-		}
+		bar.Abort()
 		return fmt.Errorf("seed: %w", err)
 	}
 	elapsed := time.Since(start)
 	fmt.Fprintf(stdout, "seeded %d accounts and %d tasks in %s (%.0f rows/s)\n",
-		f.users, f.tasks, elapsed.Round(time.Millisecond), float64(total)/elapsed.Seconds())
+		f.users, f.tasks, elapsed.Round(time.Millisecond), float64(f.users+f.tasks)/elapsed.Seconds())
 	fmt.Fprintf(stdout, "generated accounts are seedK@example.com, all with password %s\n", models.SamplePassword)
 	return nil
 }
