@@ -101,6 +101,7 @@ func TestListTasksSearch(t *testing.T) {
 		{Title: "snakeXcase"},
 		{Title: `back\slash`},
 		{Title: "Unrelated", Description: "nothing to see"},
+		{Title: "Éclair au café", Description: "CRÈME pâtissière"},
 	} {
 		tk, err := s.CreateTask(ctx, u.ID, in)
 		if err != nil {
@@ -124,9 +125,14 @@ func TestListTasksSearch(t *testing.T) {
 		{"e_c", []string{"snake_case"}},
 		{`\`, []string{`back\slash`}},
 		{`k\s`, []string{`back\slash`}},
+		// Case folds beyond ASCII on both databases (SQLite's LIKE
+		// alone folds ASCII only).
+		{"éclair", []string{"Éclair au café"}},
+		{"ÉCLAIR AU CAFÉ", []string{"Éclair au café"}},
+		{"crème", []string{"Éclair au café"}}, // description only
 		{"'", nil},
 		{"no such text", nil},
-		{"", []string{"Buy MILK", "Groceries", "100% done", "100 percent", "snake_case", "snakeXcase", `back\slash`, "Unrelated"}},
+		{"", []string{"Buy MILK", "Groceries", "100% done", "100 percent", "snake_case", "snakeXcase", `back\slash`, "Unrelated", "Éclair au café"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {
@@ -161,6 +167,31 @@ func TestListTasksSearch(t *testing.T) {
 	if !maps.Equal(page.Counts, wantCounts) {
 		t.Errorf("counts for 100 = %v, want %v", page.Counts, wantCounts)
 	}
+	// TaskInList answers for one task as the list's filter does.
+	for _, tt := range []struct {
+		title string
+		opts  models.ListOptions
+		want  bool
+	}{
+		{"Éclair au café", models.ListOptions{Query: "ÉCLAIR"}, true},
+		{"Éclair au café", models.ListOptions{Query: "crème", Status: models.StatusPending}, true},
+		{"Éclair au café", models.ListOptions{Query: "éclair", Status: models.StatusCompleted}, false},
+		{"Buy MILK", models.ListOptions{Query: "eggs"}, false},
+		{"100% done", models.ListOptions{Status: models.StatusCompleted}, true},
+		{"100% done", models.ListOptions{Query: "100%", Page: 9}, true},
+	} {
+		got, err := s.TaskInList(ctx, u.ID, byTitle[tt.title], tt.opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tt.want {
+			t.Errorf("TaskInList(%q, %+v) = %v, want %v", tt.title, tt.opts, got, tt.want)
+		}
+	}
+	if in, err := s.TaskInList(ctx, other.ID, byTitle["Buy MILK"], models.ListOptions{}); err != nil || in {
+		t.Errorf("another user's task in list = %v, %v", in, err)
+	}
+
 	counts, err := s.CountTasks(ctx, u.ID, "milk")
 	if err != nil {
 		t.Fatal(err)

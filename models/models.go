@@ -5,6 +5,7 @@
 package models
 
 import (
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -47,6 +48,9 @@ func (s TaskStatus) Label() string {
 	}
 	return string(s)
 }
+
+// Words is the status inside a sentence: "marked in progress".
+func (s TaskStatus) Words() string { return strings.ToLower(s.Label()) }
 
 // User is an account. Email is stored trimmed and lower-cased.
 type User struct {

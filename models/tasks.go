@@ -116,6 +116,20 @@ func (c StatusCounts) All() int64 {
 	return n
 }
 
+// Total is the number of tasks with status, or over every status for "".
+func (c StatusCounts) Total(status TaskStatus) int64 {
+	if status == "" {
+		return c.All()
+	}
+	return c[status]
+}
+
+// PageCount is how many pages total tasks fill at perPage a page: at
+// least 1, an empty list being one empty page.
+func PageCount(total int64, perPage int) int {
+	return max(1, int((total+int64(perPage)-1)/int64(perPage)))
+}
+
 // TaskPage is one page of a listing, with the counts for its tabs.
 type TaskPage struct {
 	Tasks   []Task
@@ -138,21 +152,15 @@ func (s *Store) ListTasks(ctx context.Context, userID int64, opts ListOptions) (
 	if err != nil {
 		return nil, err
 	}
-	p := &TaskPage{Counts: counts, PerPage: opts.PerPage, Total: counts.All()}
-	if opts.Status != "" {
-		p.Total = counts[opts.Status]
-	}
-	p.Pages = max(1, int((p.Total+int64(opts.PerPage)-1)/int64(opts.PerPage)))
+	p := &TaskPage{Counts: counts, PerPage: opts.PerPage, Total: counts.Total(opts.Status)}
+	p.Pages = PageCount(p.Total, opts.PerPage)
 	p.Page = min(max(opts.Page, 1), p.Pages)
 	if p.Total == 0 {
 		return p, nil
 	}
 	db, cancel := s.reader(ctx)
 	defer cancel()
-	q := s.search(db.Where("user_id = ?", userID), opts.Query)
-	if opts.Status != "" {
-		q = q.Where("status = ?", opts.Status)
-	}
+	q := s.listFilter(db, userID, opts)
 	// Sized up front: GORM otherwise starts at 20 and grows by doubling,
 	// copying the page three times (7% of a list request's allocations).
 	p.Tasks = make([]Task, 0, min(int64(opts.PerPage), p.Total))
@@ -165,6 +173,28 @@ func (s *Store) ListTasks(ctx context.Context, userID int64, opts ListOptions) (
 	return p, nil
 }
 
+// TaskInList reports whether the task id of userID's is in the list that
+// opts selects (its status and search; the page is ignored), by the same
+// filter ListTasks runs.
+func (s *Store) TaskInList(ctx context.Context, userID, id int64, opts ListOptions) (bool, error) {
+	db, cancel := s.reader(ctx)
+	defer cancel()
+	var n int64
+	if err := s.listFilter(db.Model(&Task{}), userID, opts).Where("id = ?", id).Count(&n).Error; err != nil {
+		return false, classify("models: task in list", err)
+	}
+	return n > 0, nil
+}
+
+// listFilter narrows q to userID's tasks that opts selects.
+func (s *Store) listFilter(q *gorm.DB, userID int64, opts ListOptions) *gorm.DB {
+	q = s.search(q.Where("user_id = ?", userID), opts.Query)
+	if opts.Status != "" {
+		q = q.Where("status = ?", opts.Status)
+	}
+	return q
+}
+
 // CountTasks counts userID's tasks per status, among those matching query.
 func (s *Store) CountTasks(ctx context.Context, userID int64, query string) (StatusCounts, error) {
 	var rows []struct {
@@ -173,7 +203,7 @@ func (s *Store) CountTasks(ctx context.Context, userID int64, query string) (Sta
 	}
 	db, cancel := s.reader(ctx)
 	defer cancel()
-	q := s.search(db.Model(&Task{}).Where("user_id = ?", userID), query)
+	q := s.listFilter(db.Model(&Task{}), userID, ListOptions{Query: query})
 	if err := q.Select("status, count(*) AS n").Group("status").Scan(&rows).Error; err != nil {
 		return nil, classify("models: count tasks", err)
 	}
@@ -184,20 +214,21 @@ func (s *Store) CountTasks(ctx context.Context, userID int64, query string) (Sta
 	return counts, nil
 }
 
-// search narrows q to tasks whose title or description contains query.
-// LIKE wildcards in the query are escaped: a search for "100%" means that.
+// search narrows q to tasks whose title or description contains query, in
+// any case, non-ASCII letters included, on either database. LIKE wildcards
+// in the query are escaped: a search for "100%" means that.
 func (s *Store) search(q *gorm.DB, query string) *gorm.DB {
-	// A search box is no place for a 422: drop what cannot be stored.
-	query = strings.TrimSpace(strings.ReplaceAll(strings.ToValidUTF8(query, ""), "\x00", ""))
+	query = searchText(query)
 	if query == "" {
 		return q
 	}
-	pattern := "%" + likeEscaper.Replace(query) + "%"
-	like := "LIKE" // SQLite's LIKE ignores ASCII case already
 	if s.dialect == migrations.Postgres {
-		like = "ILIKE"
+		// ILIKE folds case by the database's ctype, UTF-8 here.
+		pattern := "%" + likeEscaper.Replace(query) + "%"
+		return q.Where("(title ILIKE ? ESCAPE '\\' OR description ILIKE ? ESCAPE '\\')", pattern, pattern)
 	}
-	return q.Where("(title "+like+" ? ESCAPE '\\' OR description "+like+" ? ESCAPE '\\')", pattern, pattern)
+	pattern := "%" + likeEscaper.Replace(strings.ToLower(query)) + "%"
+	return q.Where("("+sqliteFold+"(title) LIKE ? ESCAPE '\\' OR "+sqliteFold+"(description) LIKE ? ESCAPE '\\')", pattern, pattern)
 }
 
 var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)

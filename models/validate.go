@@ -27,13 +27,6 @@ func NormalizeEmail(email string) string {
 	return strings.ToLower(email)
 }
 
-// storable reports whether the database can hold s: valid UTF-8 with no NUL
-// byte (PostgreSQL rejects both; SQLite would store them and hand back text
-// no page can show faithfully).
-func storable(s string) bool {
-	return utf8.ValidString(s) && !strings.ContainsRune(s, 0)
-}
-
 const msgUnstorable = "Contains characters that can't be saved (such as a NUL byte or invalid UTF-8)."
 
 // ValidateEmail checks an already normalized address and returns the
