@@ -94,7 +94,20 @@ func Account(p AccountPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</time>.</p><hr><section aria-labelledby=\"change-password\"><h2 id=\"change-password\">Change password</h2><p>Other devices signed in to this account will be signed out.</p><form method=\"post\" action=\"/account/password\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "</time>.</p><hr><section aria-labelledby=\"change-password\"><h2 id=\"change-password\">Change password</h2><p>Other devices signed in to this account will be signed out.</p><form method=\"post\" action=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var6 string
+			templ_7745c5c3_Var6, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(PathAccountPassword)).ResolveURL(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/account.templ`, Line: 33, Col: 67}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var6)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -102,37 +115,50 @@ func Account(p AccountPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
+			focus := focusField(p.PasswordErrors, "", "current_password", "password", "password_confirm")
 			templ_7745c5c3_Err = Input(Field{Name: "current_password", IDPrefix: "pw-", Label: "Current password", Type: "password",
 				Error: p.PasswordErrors["current_password"], Required: true, Autocomplete: "current-password",
-				Autofocus: p.PasswordErrors["current_password"] != ""}).Render(ctx, templ_7745c5c3_Buffer)
+				Autofocus: focus == "current_password"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(withAutofocus(newPasswordField("pw-", "password", "New password", p.PasswordErrors),
-				p.PasswordErrors["current_password"] == "")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(newPasswordField("pw-", "password", "New password", p.PasswordErrors, focus)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Input(withAutofocus(Field{Name: "password_confirm", IDPrefix: "pw-", Label: "Confirm new password", Type: "password",
-				Error: p.PasswordErrors["password_confirm"], Required: true, Autocomplete: "new-password"},
-				p.PasswordErrors["current_password"] == "" && p.PasswordErrors["password"] == "")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Input(Field{Name: "password_confirm", IDPrefix: "pw-", Label: "Confirm new password", Type: "password",
+				Error: p.PasswordErrors["password_confirm"], Required: true, Autocomplete: "new-password",
+				Autofocus: focus == "password_confirm"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<button type=\"submit\">Change password</button></form></section><hr><section aria-labelledby=\"delete-account\"><h2 id=\"delete-account\">Delete account</h2><p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<button type=\"submit\">Change password</button></form></section><hr><section aria-labelledby=\"delete-account\"><h2 id=\"delete-account\">Delete account</h2><p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var6 string
-			templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(deletionNote(p.Tasks))
+			var templ_7745c5c3_Var7 string
+			templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(deletionNote(p.Tasks))
 			if templ_7745c5c3_Err != nil {
 				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/account.templ`, Line: 49, Col: 30}
 			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, " It cannot be undone.</p><form method=\"post\" action=\"/account/delete\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, " It cannot be undone.</p><form method=\"post\" action=\"")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var8 string
+			templ_7745c5c3_Var8, templ_7745c5c3_Err = templruntime.NewAttributeExpression(templ.SafeURL(PathAccountDelete)).ResolveURL(ctx)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/account.templ`, Line: 50, Col: 65}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ_7745c5c3_Var8)
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -142,11 +168,11 @@ func Account(p AccountPage) templ.Component {
 			}
 			templ_7745c5c3_Err = Input(Field{Name: "password", IDPrefix: "del-", Label: "Your password", Type: "password",
 				Error: p.DeleteErrors["password"], Required: true, Autocomplete: "current-password",
-				Autofocus: p.DeleteErrors["password"] != ""}).Render(ctx, templ_7745c5c3_Buffer)
+				Autofocus: focusField(p.DeleteErrors, "", "password") == "password"}).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "<button type=\"submit\" class=\"secondary\">Delete my account</button></form></section></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<button type=\"submit\" class=\"secondary\">Delete my account</button></form></section></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -158,13 +184,6 @@ func Account(p AccountPage) templ.Component {
 		}
 		return nil
 	})
-}
-
-// withAutofocus focuses f when it is the first field of its form in
-// error: earlierFieldsOK says the fields before it have none.
-func withAutofocus(f Field, earlierFieldsOK bool) Field {
-	f.Autofocus = f.Error != "" && earlierFieldsOK
-	return f
 }
 
 // deletionNote says what deleting the account takes with it.

@@ -1,0 +1,65 @@
+package views
+
+import (
+	"strconv"
+	"strings"
+)
+
+// Every path taskapp serves, named once: the router registers these
+// patterns and every link, form and redirect is built from them.
+const (
+	PathHealth = "/healthz"
+	PathReady  = "/readyz"
+
+	PathRegister = "/register"
+	PathLogin    = "/login"
+	PathLogout   = "/logout"
+
+	PathAccount         = "/account"
+	PathAccountPassword = "/account/password"
+	PathAccountDelete   = "/account/delete"
+
+	PathTasks          = "/tasks"
+	PathTaskCounts     = "/tasks/counts"
+	PathTask           = "/tasks/:id"
+	PathTaskEdit       = "/tasks/:id/edit"
+	PathTaskDeleteForm = "/tasks/:id/delete"
+)
+
+// TaskURL is a task's page.
+func TaskURL(id int64) string { return withID(PathTask, id) }
+
+// TaskEditURL is where a row fetches its inline edit form.
+func TaskEditURL(id int64) string { return withID(PathTaskEdit, id) }
+
+// TaskDeleteURL is the page that asks before a delete without JavaScript.
+func TaskDeleteURL(id int64) string { return withID(PathTaskDeleteForm, id) }
+
+func withID(pattern string, id int64) string {
+	return strings.Replace(pattern, ":id", strconv.FormatInt(id, 10), 1)
+}
+
+// TaskIDFromPath is the task id in a task page's path, such as
+// "/tasks/12": ASCII digits with no sign and no leading zero.
+func TaskIDFromPath(path string) (int64, bool) {
+	rest, ok := strings.CutPrefix(path, PathTasks+"/")
+	if !ok {
+		return 0, false
+	}
+	return ParseTaskID(rest)
+}
+
+// ParseTaskID reads a task id strictly: ASCII digits with no sign and no
+// leading zero. Anything else names no task.
+func ParseTaskID(s string) (int64, bool) {
+	if s == "" || len(s) > 18 || s[0] == '0' {
+		return 0, false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+	}
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil
+}
