@@ -36,9 +36,9 @@ func NewAccountHandler(store accountStore, limits RateLimits) *AccountHandler {
 
 // Routes registers the account routes on a signed-in group.
 func (h *AccountHandler) Routes(r router) {
-	r.GET("/account", h.show)
-	r.POST("/account/password", h.changePassword)
-	r.POST("/account/delete", h.deleteAccount)
+	r.GET(views.PathAccount, h.show)
+	r.POST(views.PathAccountPassword, h.changePassword)
+	r.POST(views.PathAccountDelete, h.deleteAccount)
 }
 
 // passwordForm changes the password of the signed-in account.
@@ -145,7 +145,7 @@ func (h *AccountHandler) changePassword(c echo.Context) error {
 	}
 	sessionFrom(c).refreshPassword(u)
 	flash(c, views.FlashSuccess, "Your password has been changed. Any other sessions were signed out.")
-	return redirect(c, "/account")
+	return redirect(c, views.PathAccount)
 }
 
 func (h *AccountHandler) deleteAccount(c echo.Context) error {
@@ -172,5 +172,5 @@ func (h *AccountHandler) deleteAccount(c echo.Context) error {
 	}
 	sessionFrom(c).signOut()
 	flash(c, views.FlashSuccess, "Your account and all its tasks have been deleted.")
-	return redirect(c, "/login")
+	return redirect(c, views.PathLogin)
 }

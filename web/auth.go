@@ -56,11 +56,11 @@ func NewAuthHandler(store authStore, limits RateLimits, logger *slog.Logger) (*A
 // Routes registers the auth routes: guest for signed-out pages, signedIn
 // for logout.
 func (h *AuthHandler) Routes(guest, signedIn router) {
-	guest.GET("/register", h.registerPage)
-	guest.POST("/register", h.register)
-	guest.GET("/login", h.loginPage)
-	guest.POST("/login", h.login)
-	signedIn.POST("/logout", h.logout)
+	guest.GET(views.PathRegister, h.registerPage)
+	guest.POST(views.PathRegister, h.register)
+	guest.GET(views.PathLogin, h.loginPage)
+	guest.POST(views.PathLogin, h.login)
+	signedIn.POST(views.PathLogout, h.logout)
 }
 
 // Messages that more than one place shows.
@@ -101,7 +101,7 @@ func (f *registerForm) validate() bool {
 
 // view shows the form again with the email kept and the passwords not.
 func (f *registerForm) view() views.RegisterPage {
-	return views.RegisterPage{Email: displayText(f.Email), Errors: f.Errors}
+	return views.RegisterPage{Email: models.Printable(f.Email), Errors: f.Errors}
 }
 
 func confirmError(password, confirm string) string {
@@ -145,7 +145,7 @@ func (h *AuthHandler) register(c echo.Context) error {
 	}
 	sessionFrom(c).signIn(u)
 	flash(c, views.FlashSuccess, "Welcome to taskapp! Your account is ready.")
-	return redirect(c, "/tasks")
+	return redirect(c, views.PathTasks)
 }
 
 // loginForm is the sign-in form. Error is the form-level message, which
@@ -175,7 +175,7 @@ func (f *loginForm) validate() bool {
 }
 
 func (f *loginForm) view() views.LoginPage {
-	return views.LoginPage{Email: displayText(f.Email), Next: f.Next, Error: f.Error, Errors: f.Errors}
+	return views.LoginPage{Email: models.Printable(f.Email), Next: f.Next, Error: f.Error, Errors: f.Errors}
 }
 
 func (h *AuthHandler) loginPage(c echo.Context) error {
@@ -207,7 +207,7 @@ func (h *AuthHandler) login(c echo.Context) error {
 	if f.Next != "" {
 		return redirect(c, f.Next)
 	}
-	return redirect(c, "/tasks")
+	return redirect(c, views.PathTasks)
 }
 
 var errBadCredentials = errors.New("web: email or password is incorrect")
@@ -233,7 +233,7 @@ func (h *AuthHandler) authenticate(ctx context.Context, email, password string) 
 func (h *AuthHandler) logout(c echo.Context) error {
 	sessionFrom(c).signOut()
 	flash(c, views.FlashSuccess, "You have logged out.")
-	return redirect(c, "/login")
+	return redirect(c, views.PathLogin)
 }
 
 // safeNext returns next if it is a path on this site, else "". Only a
@@ -252,10 +252,4 @@ func safeNext(next string) string {
 		return ""
 	}
 	return next
-}
-
-// displayText is s as it can be shown back in a form: bytes that are not
-// UTF-8 become U+FFFD instead of making the page invalid.
-func displayText(s string) string {
-	return strings.ToValidUTF8(s, "\uFFFD")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"taskapp/models"
+	"taskapp/views"
 )
 
 // userLoader is what loadUser needs from the store.
@@ -50,7 +51,7 @@ func requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 		if currentUser(c) != nil {
 			return next(c)
 		}
-		target := "/login"
+		target := views.PathLogin
 		if r := c.Request(); r.Method == http.MethodGet {
 			target += "?next=" + url.QueryEscape(r.URL.RequestURI())
 		}
@@ -63,7 +64,7 @@ func requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 func requireGuest(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if currentUser(c) != nil {
-			return redirect(c, "/tasks")
+			return redirect(c, views.PathTasks)
 		}
 		return next(c)
 	}

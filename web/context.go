@@ -26,10 +26,3 @@ func sessionFrom(c echo.Context) *session {
 	s, _ := c.Get(ctxSession).(*session)
 	return s
 }
-
-// isHTMX reports whether htmx sent the request and expects a fragment:
-// boosted links and history restores want whole pages.
-func isHTMX(c echo.Context) bool {
-	h := c.Request().Header
-	return h.Get("HX-Request") == "true" && h.Get("HX-Boosted") != "true" && h.Get("HX-History-Restore-Request") != "true"
-}

@@ -41,17 +41,7 @@ func (h *errorHandler) handle(err error, c echo.Context) {
 	if retry := c.Response().Header().Get("Retry-After"); retry != "" && status == http.StatusTooManyRequests {
 		page.Message += " Try again in " + retry + " seconds."
 	}
-	if isHTMX(c) || c.Request().Header.Get("HX-Request") == "true" {
-		// htmx swaps error responses (see views.htmxConfig); send it to
-		// the message area, whatever the element that asked.
-		c.Response().Header().Set("HX-Retarget", "#messages")
-		c.Response().Header().Set("HX-Reswap", "innerHTML")
-		if err := render(c, status, views.ErrorFlash(page), nil); err != nil {
-			h.logger.Warn("render error fragment", "id", id, "error", err.Error())
-		}
-		return
-	}
-	if err := render(c, status, views.Error(page), nil); err != nil {
+	if err := renderError(c, status, page); err != nil {
 		h.logger.Warn("render error page", "id", id, "error", err.Error())
 	}
 }

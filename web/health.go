@@ -5,6 +5,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"taskapp/views"
 )
 
 // pinger is what readiness needs from the store.
@@ -20,11 +22,15 @@ type HealthHandler struct {
 // NewHealthHandler returns the probe handlers for db.
 func NewHealthHandler(db pinger) *HealthHandler { return &HealthHandler{db: db} }
 
-// Routes registers /healthz and /readyz.
+// Routes registers the liveness and readiness probes.
 func (h *HealthHandler) Routes(e *echo.Echo) {
-	e.GET("/healthz", h.live)
-	e.GET("/readyz", h.ready)
+	e.GET(views.PathHealth, h.live)
+	e.GET(views.PathReady, h.ready)
 }
+
+// isProbe reports whether path is a probe's, which is neither logged nor
+// given a session.
+func isProbe(path string) bool { return path == views.PathHealth || path == views.PathReady }
 
 // live is 200 whenever the process serves.
 func (h *HealthHandler) live(c echo.Context) error {

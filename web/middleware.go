@@ -46,8 +46,7 @@ func requestLogger(logger *slog.Logger) echo.MiddlewareFunc {
 		LogRequestID: true,
 		LogError:     true,
 		Skipper: func(c echo.Context) bool {
-			p := c.Request().URL.Path
-			return p == "/healthz" || p == "/readyz"
+			return isProbe(c.Request().URL.Path)
 		},
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			level := slog.LevelInfo

@@ -31,6 +31,21 @@ func viewRequest(assets *static.Assets) echo.MiddlewareFunc {
 	}
 }
 
+// The htmx side of every response is decided in this file, and only here:
+// whether a request gets a fragment or the whole page, and every HX-*
+// response header. Handlers say what changed; these functions say how.
+
+// htmxRequest reports whether htmx sent the request at all, boosted or
+// not: such a request follows no 303 and swaps even an error response.
+func htmxRequest(c echo.Context) bool { return c.Request().Header.Get("HX-Request") == "true" }
+
+// wantsFragment reports whether htmx sent the request and expects a
+// fragment: boosted links and history restores want whole pages.
+func wantsFragment(c echo.Context) bool {
+	h := c.Request().Header
+	return htmxRequest(c) && h.Get("HX-Boosted") != "true" && h.Get("HX-History-Restore-Request") != "true"
+}
+
 // render writes page, or only fragment when htmx asked for one (fragment
 // may be nil when a route has none). Flash messages queued in the session
 // go with either: inside the page, or as an out-of-band swap of the message
@@ -46,7 +61,7 @@ func render(c echo.Context, status int, page, fragment templ.Component) error {
 		vr.UserEmail = u.Email
 	}
 	comp := page
-	if fragment != nil && isHTMX(c) {
+	if fragment != nil && wantsFragment(c) {
 		comp = fragment
 		if len(vr.Flashes) > 0 {
 			comp = templ.Join(fragment, views.Messages(true))
@@ -90,10 +105,76 @@ func putRenderBuffer(b *bytes.Buffer) {
 	renderBuffers.Put(b)
 }
 
+// renderPage renders fragment for htmx, and otherwise the page that build
+// returns. build runs only when the page is needed, since it may query.
+func renderPage(c echo.Context, status int, build func() (templ.Component, error), fragment templ.Component) error {
+	if fragment != nil && wantsFragment(c) {
+		return render(c, status, nil, fragment)
+	}
+	page, err := build()
+	if err != nil {
+		return err
+	}
+	return render(c, status, page, fragment)
+}
+
+// renderError draws an error page, or for htmx, which swaps error
+// responses too (see views.htmxConfig), the message alone in the message
+// area, whatever the element that asked.
+func renderError(c echo.Context, status int, page views.ErrorPage) error {
+	if htmxRequest(c) {
+		h := c.Response().Header()
+		h.Set("HX-Retarget", "#messages")
+		h.Set("HX-Reswap", "innerHTML")
+		return render(c, status, views.ErrorFlash(page), nil)
+	}
+	return render(c, status, views.Error(page), nil)
+}
+
+// respond answers a change that succeeded: a plain form is redirected to
+// url, and htmx gets what fragment writes (the part of the page that
+// changed), which runs only then, since it may query.
+func respond(c echo.Context, url string, fragment func() error) error {
+	if !wantsFragment(c) {
+		return redirect(c, url)
+	}
+	return fragment()
+}
+
+// emptyFragment is an empty 200 for htmx: the element that asked swaps
+// itself away (a deleted row). Flash messages stay queued for the next
+// fragment.
+func emptyFragment(c echo.Context) error {
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.NoContent(http.StatusOK)
+}
+
+// pushURL has htmx put url in the address bar as a new history entry.
+func pushURL(c echo.Context, url string) {
+	if wantsFragment(c) {
+		c.Response().Header().Set("HX-Push-Url", url)
+	}
+}
+
+// replaceRegion has htmx swap the response in place of target (instead of
+// the element that asked) and show url in the address bar, replacing the
+// current history entry.
+func replaceRegion(c echo.Context, target, url string) {
+	h := c.Response().Header()
+	h.Set("HX-Retarget", target)
+	h.Set("HX-Reswap", "outerHTML")
+	h.Set("HX-Replace-Url", url)
+}
+
+// notify has htmx fire event on the page once the response is swapped in.
+func notify(c echo.Context, event string) {
+	c.Response().Header().Set("HX-Trigger", event)
+}
+
 // redirect sends a 303 to url; for htmx, which would follow a 303 and
 // swap the result in place, it asks for a full navigation with HX-Redirect.
 func redirect(c echo.Context, url string) error {
-	if c.Request().Header.Get("HX-Request") == "true" {
+	if htmxRequest(c) {
 		c.Response().Header().Set("HX-Redirect", url)
 		return c.NoContent(http.StatusNoContent)
 	}

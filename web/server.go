@@ -18,6 +18,7 @@ import (
 
 	"taskapp/models"
 	"taskapp/static"
+	"taskapp/views"
 )
 
 // Config is what the web layer needs beyond the store.
@@ -137,7 +138,7 @@ func unlessMachine(m echo.MiddlewareFunc) echo.MiddlewareFunc {
 		withM := m(next)
 		return func(c echo.Context) error {
 			p := c.Request().URL.Path
-			if strings.HasPrefix(p, static.URLPrefix) || p == "/healthz" || p == "/readyz" {
+			if strings.HasPrefix(p, static.URLPrefix) || isProbe(p) {
 				return next(c)
 			}
 			return withM(c)
@@ -190,9 +191,9 @@ func (r routes) DELETE(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc
 // home sends people to their tasks, or to the login page.
 func home(c echo.Context) error {
 	if currentUser(c) != nil {
-		return c.Redirect(http.StatusSeeOther, "/tasks")
+		return c.Redirect(http.StatusSeeOther, views.PathTasks)
 	}
-	return c.Redirect(http.StatusSeeOther, "/login")
+	return c.Redirect(http.StatusSeeOther, views.PathLogin)
 }
 
 // NewHTTPServer wraps h in an http.Server with timeouts that keep slow or

@@ -24,6 +24,7 @@ type taskStore interface {
 	DeleteTask(ctx context.Context, userID, id int64) error
 	ListTasks(ctx context.Context, userID int64, opts models.ListOptions) (*models.TaskPage, error)
 	CountTasks(ctx context.Context, userID int64, query string) (models.StatusCounts, error)
+	TaskInList(ctx context.Context, userID, id int64, opts models.ListOptions) (bool, error)
 }
 
 // TaskHandler serves the task list and every task action. Each action
@@ -45,15 +46,15 @@ func NewTaskHandler(store taskStore, perPage int) *TaskHandler {
 
 // Routes registers the task routes on a signed-in group.
 func (h *TaskHandler) Routes(r router) {
-	r.GET("/tasks", h.list)
-	r.POST("/tasks", h.create)
-	r.GET("/tasks/counts", h.counts)
-	r.GET("/tasks/:id", h.show)
-	r.GET("/tasks/:id/edit", h.edit)
-	r.PUT("/tasks/:id", h.update)
-	r.PATCH("/tasks/:id", h.update)
-	r.DELETE("/tasks/:id", h.delete)
-	r.GET("/tasks/:id/delete", h.confirmDelete)
+	r.GET(views.PathTasks, h.list)
+	r.POST(views.PathTasks, h.create)
+	r.GET(views.PathTaskCounts, h.counts)
+	r.GET(views.PathTask, h.show)
+	r.GET(views.PathTaskEdit, h.edit)
+	r.PUT(views.PathTask, h.update)
+	r.PATCH(views.PathTask, h.update)
+	r.DELETE(views.PathTask, h.delete)
+	r.GET(views.PathTaskDeleteForm, h.confirmDelete)
 }
 
 // taskEvent is the htmx event that tells the tabs to refresh their counts.
@@ -62,27 +63,14 @@ const taskEvent = "tasks-changed"
 // maxQueryLen bounds the search text; longer input is cut, not refused.
 const maxQueryLen = 200
 
-// parseTaskID reads the :id parameter strictly: ASCII digits with no sign
-// and no leading zero. Anything else is a page that does not exist.
+// parseTaskID reads the :id parameter strictly (views.ParseTaskID).
+// Anything else is a page that does not exist.
 func parseTaskID(c echo.Context) (int64, error) {
-	id, ok := taskIDFrom(c.Param("id"))
+	id, ok := views.ParseTaskID(c.Param("id"))
 	if !ok {
 		return 0, fmt.Errorf("web: task id %q: %w", c.Param("id"), models.ErrNotFound)
 	}
 	return id, nil
-}
-
-func taskIDFrom(s string) (int64, bool) {
-	if s == "" || len(s) > 18 || s[0] == '0' {
-		return 0, false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return 0, false
-		}
-	}
-	id, err := strconv.ParseInt(s, 10, 64)
-	return id, err == nil
 }
 
 // parseListQuery reads a list URL's query leniently: an unknown status
@@ -92,7 +80,7 @@ func parseListQuery(v url.Values) views.ListQuery {
 	if !q.Status.Valid() {
 		q.Status = ""
 	}
-	q.Q = strings.TrimSpace(printable(v.Get("q")))
+	q.Q = strings.TrimSpace(models.Printable(v.Get("q")))
 	if utf8.RuneCountInString(q.Q) > maxQueryLen {
 		q.Q = strings.TrimSpace(string([]rune(q.Q)[:maxQueryLen]))
 	}
@@ -100,15 +88,6 @@ func parseListQuery(v url.Values) views.ListQuery {
 		q.Page = p
 	}
 	return q
-}
-
-// printable is s as it can be shown back: invalid UTF-8 and NUL bytes
-// become U+FFFD. Validation sees the raw input; forms show this.
-func printable(s string) string {
-	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
-		return s
-	}
-	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
 // origin is the page a change was made from: a list view (with its
@@ -124,21 +103,19 @@ type origin struct {
 // from the parts, so it cannot point off the site.
 func originOf(c echo.Context) origin {
 	raw := c.Request().Header.Get("HX-Current-URL")
-	if raw == "" || !isHTMX(c) {
+	if raw == "" || !wantsFragment(c) {
 		raw = c.FormValue("back")
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return origin{}
 	}
-	if u.Path == "/tasks" {
+	if u.Path == views.PathTasks {
 		q := parseListQuery(u.Query())
 		return origin{list: &q}
 	}
-	if rest, ok := strings.CutPrefix(u.Path, "/tasks/"); ok {
-		if id, ok := taskIDFrom(rest); ok {
-			return origin{taskID: id}
-		}
+	if id, ok := views.TaskIDFromPath(u.Path); ok {
+		return origin{taskID: id}
 	}
 	return origin{}
 }
@@ -151,17 +128,16 @@ func (o origin) listQuery() views.ListQuery {
 	return views.ListQuery{Page: 1}
 }
 
-// renderPage renders fragment for htmx, and otherwise the page that build
-// returns. build runs only when the page is needed, since it may query.
-func renderPage(c echo.Context, status int, build func() (templ.Component, error), fragment templ.Component) error {
-	if fragment != nil && isHTMX(c) {
-		return render(c, status, nil, fragment)
+// back is where a plain form returns after a change to task id: the list
+// it came from, the task's page, or the default list.
+func (o origin) back(id int64) string {
+	switch {
+	case o.list != nil:
+		return o.list.URL()
+	case o.taskID == id:
+		return views.TaskURL(id)
 	}
-	page, err := build()
-	if err != nil {
-		return err
-	}
-	return render(c, status, page, fragment)
+	return views.PathTasks
 }
 
 // listView loads the list region for q.
@@ -181,24 +157,22 @@ func (h *TaskHandler) countsView(ctx context.Context, userID int64, q views.List
 	if err != nil {
 		return views.TaskListView{}, err
 	}
-	total := counts.All()
-	if q.Status != "" {
-		total = counts[q.Status]
-	}
-	return views.TaskListView{Query: q, Counts: counts, Total: total, Pages: h.pages(total), Now: h.now()}, nil
+	total := counts.Total(q.Status)
+	return views.TaskListView{Query: q, Counts: counts, Total: total, Pages: models.PageCount(total, h.perPage), Now: h.now()}, nil
 }
 
-func (h *TaskHandler) pages(total int64) int {
-	return max(1, int((total+int64(h.perPage)-1)/int64(h.perPage)))
+// ownTask loads the task named by :id if the signed-in user owns it;
+// anyone else gets the same 404 as for a task that does not exist.
+func (h *TaskHandler) ownTask(c echo.Context) (*models.Task, error) {
+	id, err := parseTaskID(c)
+	if err != nil {
+		return nil, err
+	}
+	return h.store.TaskByID(c.Request().Context(), ownerID(c), id)
 }
 
-// taskForm reads a task form's fields as typed, for showing them back.
-func taskForm(c echo.Context) views.TaskForm {
-	return views.TaskForm{
-		Title:       printable(c.FormValue("title")),
-		Description: printable(c.FormValue("description")),
-		Status:      models.TaskStatus(printable(c.FormValue("status"))),
-	}
+func (h *TaskHandler) taskPage(t *models.Task, form views.TaskForm) templ.Component {
+	return views.TaskPage(views.TaskDetail{Task: t, Form: form, Now: h.now()})
 }
 
 // ownerID is the signed-in user's id; requireUser guarantees one.

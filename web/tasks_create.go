@@ -1,9 +1,8 @@
 package web
 
 import (
-	"errors"
+	"context"
 	"net/http"
-	"strings"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -18,75 +17,67 @@ import (
 // form redrawn around it.
 func (h *TaskHandler) create(c echo.Context) error {
 	ctx := c.Request().Context()
-	form := taskForm(c)
-	t, err := h.store.CreateTask(ctx, ownerID(c), models.TaskInput{
-		Title:       c.FormValue("title"),
-		Description: c.FormValue("description"),
-		Status:      models.TaskStatus(c.FormValue("status")),
-	})
-	var invalid *models.ValidationError
-	if errors.As(err, &invalid) {
-		form.Errors, form.Focus = invalid.Fields, true
+	var form taskForm
+	if err := form.parse(c, true); err != nil {
+		return err
+	}
+	t, err := h.store.CreateTask(ctx, ownerID(c), form.input())
+	if form.refused(err) {
 		return renderPage(c, http.StatusUnprocessableEntity, func() (templ.Component, error) {
 			// The address bar says /tasks: show its default view.
 			l, err := h.listView(ctx, ownerID(c), views.ListQuery{Page: 1})
-			return views.TaskListPage(views.TasksPage{List: l, Create: form}), err
-		}, views.CreateForm(form))
+			return views.TaskListPage(views.TasksPage{List: l, Create: form.TaskForm}), err
+		}, views.CreateForm(form.TaskForm))
 	}
 	if err != nil {
 		return err
 	}
-	if !isHTMX(c) {
+	// The message depends on whether the list on screen shows the task; a
+	// plain form goes to the default list, which always does.
+	v, err := h.created(ctx, ownerID(c), t, originOf(c).listQuery())
+	if err != nil {
+		return err
+	}
+	if v.Shown {
 		flash(c, views.FlashSuccess, "Added "+views.Quoted(t.Title)+".")
-		return redirect(c, "/tasks")
+	} else {
+		flash(c, views.FlashSuccess, "Added "+views.Quoted(t.Title)+". It is not shown here because of the current filter, search or page.")
 	}
+	return respond(c, views.PathTasks, func() error {
+		return render(c, http.StatusOK, nil, views.TaskCreated(v))
+	})
+}
 
-	q := originOf(c).listQuery()
-	l, err := h.countsView(ctx, ownerID(c), q)
+// created is the list q after t was added to it: its counts, whether t
+// shows on it, and the row t pushes off a full first page.
+func (h *TaskHandler) created(ctx context.Context, userID int64, t *models.Task, q views.ListQuery) (views.TaskCreatedView, error) {
+	v := views.TaskCreatedView{Form: views.TaskForm{Status: models.StatusPending, Focus: true}, Task: t}
+	l, err := h.countsView(ctx, userID, q)
 	if err != nil {
-		return err
+		return v, err
 	}
-	inView := (q.Status == "" || q.Status == t.Status) && matchesSearch(t, q.Q)
+	opts := models.ListOptions{Status: q.Status, Query: q.Q}
+	inView, err := h.store.TaskInList(ctx, userID, t.ID, opts)
+	if err != nil {
+		return v, err
+	}
 	// Clamp the page as it was drawn, before this task counted.
 	before := l.Total
 	if inView {
 		before--
 	}
-	l.Query.Page = min(q.Page, h.pages(before))
-	shown := inView && l.Query.Page == 1
-	if shown {
-		flash(c, views.FlashSuccess, "Added "+views.Quoted(t.Title)+".")
-	} else {
-		flash(c, views.FlashSuccess, "Added "+views.Quoted(t.Title)+". It is not shown here because of the current filter, search or page.")
-	}
-	v := views.TaskCreatedView{
-		Form:  views.TaskForm{Status: models.StatusPending, Focus: true},
-		Task:  t,
-		List:  l,
-		Shown: shown,
-	}
-	if shown && before >= int64(h.perPage) {
+	l.Query.Page = min(q.Page, models.PageCount(before, h.perPage))
+	v.List, v.Shown = l, inView && l.Query.Page == 1
+	if v.Shown && before >= int64(h.perPage) {
 		// The first page was full: its last row now belongs to page 2.
-		off, err := h.store.ListTasks(ctx, ownerID(c), models.ListOptions{
-			Status: q.Status, Query: q.Q, PerPage: 1, Page: h.perPage + 1,
-		})
+		opts.PerPage, opts.Page = 1, h.perPage+1
+		off, err := h.store.ListTasks(ctx, userID, opts)
 		if err != nil {
-			return err
+			return v, err
 		}
 		if len(off.Tasks) == 1 {
 			v.Evicted = &off.Tasks[0]
 		}
 	}
-	return render(c, http.StatusOK, nil, views.TaskCreated(v))
-}
-
-// matchesSearch reports whether t would be found by a search for query,
-// as the store searches: anywhere in title or description, any case.
-func matchesSearch(t *models.Task, query string) bool {
-	if query == "" {
-		return true
-	}
-	query = strings.ToLower(query)
-	return strings.Contains(strings.ToLower(t.Title), query) ||
-		strings.Contains(strings.ToLower(t.DescriptionText()), query)
+	return v, nil
 }

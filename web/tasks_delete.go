@@ -23,16 +23,13 @@ func (h *TaskHandler) delete(c echo.Context) error {
 	}
 	flash(c, views.FlashSuccess, "Deleted "+views.Quoted(t.Title)+".")
 	o := originOf(c)
-	if !isHTMX(c) || o.list == nil {
-		if o.list != nil {
-			return redirect(c, o.list.URL())
-		}
-		return redirect(c, "/tasks")
+	if o.list == nil {
+		return redirect(c, views.PathTasks)
 	}
-	hdr := c.Response().Header()
-	hdr.Set("HX-Trigger", taskEvent)
-	hdr.Set("Cache-Control", "no-store")
-	return c.NoContent(http.StatusOK)
+	return respond(c, o.list.URL(), func() error {
+		notify(c, taskEvent)
+		return emptyFragment(c)
+	})
 }
 
 // confirmDelete is GET /tasks/{id}/delete: without JavaScript, a row's or
@@ -43,12 +40,6 @@ func (h *TaskHandler) confirmDelete(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	back := "/tasks"
-	switch o := originOf(c); {
-	case o.list != nil:
-		back = o.list.URL()
-	case o.taskID == t.ID:
-		back = views.TaskURL(t.ID)
-	}
+	back := originOf(c).back(t.ID)
 	return render(c, http.StatusOK, views.TaskDeletePage(views.TaskDeleteView{Task: t, Back: back}), nil)
 }

@@ -17,11 +17,9 @@ func (h *TaskHandler) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if isHTMX(c) {
-		// The element asked to push its request URL; push the canonical
-		// one instead (no empty parameters, the clamped page).
-		c.Response().Header().Set("HX-Push-Url", l.Query.URL())
-	}
+	// The element asked to push its request URL; push the canonical one
+	// instead (no empty parameters, the clamped page).
+	pushURL(c, l.Query.URL())
 	page := views.TasksPage{List: l, Create: views.TaskForm{Status: models.StatusPending}}
 	return render(c, http.StatusOK, views.TaskListPage(page), views.TaskListFragment(l))
 }
@@ -33,22 +31,18 @@ func (h *TaskHandler) list(c echo.Context) error {
 func (h *TaskHandler) counts(c echo.Context) error {
 	ctx := c.Request().Context()
 	q := parseListQuery(c.QueryParams())
-	if !isHTMX(c) {
-		return c.Redirect(http.StatusSeeOther, q.URL())
-	}
-	l, err := h.countsView(ctx, ownerID(c), q)
-	if err != nil {
-		return err
-	}
-	if l.Total > 0 && q.Page <= l.Pages {
-		return render(c, http.StatusOK, nil, templ.Join(views.Tabs(l, false), views.Pagination(l, true)))
-	}
-	if l, err = h.listView(ctx, ownerID(c), q); err != nil {
-		return err
-	}
-	hdr := c.Response().Header()
-	hdr.Set("HX-Retarget", "#task-region")
-	hdr.Set("HX-Reswap", "outerHTML")
-	hdr.Set("HX-Replace-Url", l.Query.URL())
-	return render(c, http.StatusOK, nil, views.TaskListFragment(l))
+	return respond(c, q.URL(), func() error {
+		l, err := h.countsView(ctx, ownerID(c), q)
+		if err != nil {
+			return err
+		}
+		if l.Total > 0 && q.Page <= l.Pages {
+			return render(c, http.StatusOK, nil, templ.Join(views.Tabs(l, false), views.Pagination(l, true)))
+		}
+		if l, err = h.listView(ctx, ownerID(c), q); err != nil {
+			return err
+		}
+		replaceRegion(c, "#task-region", l.Query.URL())
+		return render(c, http.StatusOK, nil, views.TaskListFragment(l))
+	})
 }
