@@ -51,21 +51,6 @@ func wantSignedOut(t *testing.T, b *browser) {
 	}
 }
 
-func wantStatus(t *testing.T, p *page, status int) {
-	t.Helper()
-	if p.StatusCode != status {
-		t.Fatalf("%s %s = %d, want %d\n%s", p.Request.Method, p.Request.URL.Path, p.StatusCode, status, p.body)
-	}
-}
-
-func wantRedirect(t *testing.T, p *page, location string) {
-	t.Helper()
-	wantStatus(t, p, http.StatusSeeOther)
-	if got := p.Header.Get("Location"); got != location {
-		t.Fatalf("%s %s: Location = %q, want %q", p.Request.Method, p.Request.URL.Path, got, location)
-	}
-}
-
 // fieldError is the message shown beside the input with id, checked to
 // be tied to the input for screen readers.
 func fieldError(t *testing.T, p *page, id string) string {
