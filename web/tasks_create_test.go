@@ -212,6 +212,12 @@ func TestCreateTaskHTMXOnFullPageEvictsLastRow(t *testing.T) {
 	if oldest != 1 {
 		t.Fatalf("%d new rows, want 1", oldest)
 	}
+	// Exactly 2 tasks at 2 a page fill one page: the pagination says so
+	// (hidden, being one page) and offers no next page.
+	pg := p.doc.Find("#pagination")
+	if _, hidden := pg.Attr("hidden"); !hidden || pg.Find("#page-next").Length() != 0 || strings.Contains(pg.Text(), "of 2") {
+		t.Fatalf("2 tasks at 2 a page: want one page and no Next link, got %q:\n%s", strings.TrimSpace(pg.Text()), p.body)
+	}
 	page, err := app.store.ListTasks(app.ctx(), u.id, models.ListOptions{PerPage: 10})
 	if err != nil {
 		t.Fatal(err)

@@ -48,6 +48,10 @@ func TestOtherUsersTasksAreNotFound(t *testing.T) {
 	alice := app.taskUser("alice@example.com")
 	bob := app.taskUser("bob@example.com")
 	task := app.addTask(alice.id, "Alice's secret", "private", models.StatusPending)
+	// Bob has tasks of his own, so that his list is a real query that
+	// would show Alice's task if it forgot whose list it is.
+	app.addTask(bob.id, "Bob's errand", "", models.StatusPending)
+	app.addTask(bob.id, "Bob's other errand", "private", models.StatusCompleted)
 	missing := task.ID + 1000
 
 	requestID := regexp.MustCompile(`[A-Za-z0-9]{32}`)
@@ -105,8 +109,20 @@ func TestOtherUsersTasksAreNotFound(t *testing.T) {
 	if got := reload(t, app, alice.id, task.ID); got.Title != "Alice's secret" || got.Status != models.StatusPending || !got.UpdatedAt.Equal(task.UpdatedAt) {
 		t.Errorf("Bob changed Alice's task: %+v", got)
 	}
-	if rows := rowTitles(bob.get("/tasks")); len(rows) != 0 {
-		t.Errorf("Bob's list shows %v", rows)
+	for _, list := range []string{"/tasks", "/tasks?q=private", "/tasks?status=pending"} {
+		p := bob.get(list)
+		wantStatus(t, p, http.StatusOK)
+		want := map[string][]string{
+			"/tasks":                {"Bob's other errand", "Bob's errand"},
+			"/tasks?q=private":      {"Bob's other errand"},
+			"/tasks?status=pending": {"Bob's errand"},
+		}[list]
+		if rows := rowTitles(p); !slices.Equal(rows, want) {
+			t.Errorf("Bob's list %s shows %q, want %q", list, rows, want)
+		}
+		if n := tabCount(t, p.doc.Selection, "tab-pending"); n != 1 && list != "/tasks?q=private" {
+			t.Errorf("Bob's list %s counts %d pending, want 1", list, n)
+		}
 	}
 }
 
