@@ -35,6 +35,10 @@ type Config struct {
 	PoolTimeout time.Duration
 	// ConnMaxLifetime recycles connections (the spec's pool_recycle, 1 h).
 	ConnMaxLifetime time.Duration
+	// WaitBudget bounds how long a statement waits for an unreachable
+	// PostgreSQL before it fails with ErrUnavailable (DATABASE_WAIT,
+	// default DefaultWaitBudget; see waitingPool).
+	WaitBudget time.Duration
 	// Echo logs every SQL statement at Info (DATABASE_ECHO).
 	Echo   bool
 	Logger *slog.Logger
@@ -56,6 +60,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.ConnMaxLifetime <= 0 {
 		c.ConnMaxLifetime = DefaultConnMaxLifetime
+	}
+	if c.WaitBudget <= 0 {
+		c.WaitBudget = DefaultWaitBudget
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -117,21 +124,36 @@ func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
 	// The schema's TIMESTAMP columns have no zone: CURRENT_TIMESTAMP in the
 	// defaults and the trigger must be UTC whatever the server's setting.
 	pgcfg.RuntimeParams["timezone"] = "UTC"
-	db := stdlib.OpenDB(*pgcfg)
+	db := stdlib.OpenDB(*pgcfg, stdlib.OptionResetSession(dropIfClosed))
 	db.SetMaxOpenConns(cfg.PoolSize)
 	db.SetMaxIdleConns(cfg.PoolSize)
 	db.SetConnMaxLifetime(cfg.ConnMaxLifetime)
-	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: db}), gormConfig(cfg))
+	s := &Store{dialect: migrations.Postgres, readDB: db, writeDB: db, timeout: cfg.PoolTimeout}
+	// One pool, two views of it: queries may be retried after a lost
+	// connection, writes only when they were never sent (waitingPool).
+	if s.write, err = openWaiting(db, cfg, false); err == nil {
+		s.read, err = openWaiting(db, cfg, true)
+	}
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("models: open postgres: %w", err)
 	}
-	s := &Store{dialect: migrations.Postgres, read: gdb, write: gdb, readDB: db, writeDB: db, timeout: cfg.PoolTimeout}
 	if err := s.init(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("models: cannot reach PostgreSQL at %s:%d: %w", pgcfg.Host, pgcfg.Port, err)
 	}
 	return s, nil
+}
+
+// openWaiting opens GORM on db through a waitingPool; a readOnly one
+// refuses writes.
+func openWaiting(db *sql.DB, cfg Config, readOnly bool) (*gorm.DB, error) {
+	pool := &waitingPool{db: db, budget: cfg.WaitBudget, readOnly: readOnly}
+	gdb, err := gorm.Open(postgres.New(postgres.Config{Conn: pool}), gormConfig(cfg))
+	if err != nil || !readOnly {
+		return gdb, err
+	}
+	return gdb, refuseWrites(gdb)
 }
 
 func openSQLite(ctx context.Context, cfg Config, path string) (*Store, error) {

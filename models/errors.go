@@ -71,6 +71,7 @@ const (
 	pgUntranslatableChar   = "22P05"
 	pgQueryCanceled        = "57014"
 	pgAdminShutdown        = "57P01"
+	pgCrashShutdown        = "57P02"
 	pgCannotConnectNow     = "57P03"
 	pgTooManyConnections   = "53300"
 	pgConnectionExceptionC = "08" // class 08: connection exceptions
@@ -104,15 +105,15 @@ func classify(op string, err error) error {
 			pgErr.Code == pgStringTooLong, pgErr.Code == pgCharNotInRepertoire,
 			pgErr.Code == pgUntranslatableChar:
 			return fmt.Errorf("%s: %w (%s)", op, ErrInvalid, pgErr.Code)
-		case pgErr.Code == pgQueryCanceled, pgErr.Code == pgAdminShutdown,
-			pgErr.Code == pgCannotConnectNow, pgErr.Code == pgTooManyConnections,
-			strings.HasPrefix(pgErr.Code, pgConnectionExceptionC):
+		case pgErr.Code == pgQueryCanceled, pgErr.Code == pgTooManyConnections, connectionLost(err):
 			return fmt.Errorf("%s: %w: %w", op, ErrUnavailable, err)
 		}
 		return fmt.Errorf("%s: %w", op, err)
 	}
-	var connErr *pgconn.ConnectError
-	if errors.As(err, &connErr) {
+	if connectionLost(err) {
+		// Never sent, or sent and its connection lost: either way the
+		// database is not answering (and a write may or may not have been
+		// applied; the wait in waitingPool retried what was safe).
 		return fmt.Errorf("%s: %w: %w", op, ErrUnavailable, err)
 	}
 	var liteErr *gosqlite.Error

@@ -32,7 +32,12 @@ type testApp struct {
 
 func newTestApp(t *testing.T, configure ...func(*Config)) *testApp {
 	t.Helper()
-	store := dbtest.New(t)
+	return newTestAppOn(t, dbtest.New(t), configure...)
+}
+
+// newTestAppOn is newTestApp on a store the test opened itself.
+func newTestAppOn(t *testing.T, store *models.Store, configure ...func(*Config)) *testApp {
+	t.Helper()
 	assets, err := static.New()
 	if err != nil {
 		t.Fatal(err)

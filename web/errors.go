@@ -37,6 +37,11 @@ func (h *errorHandler) handle(err error, c echo.Context) {
 		// full error chain for whoever reads the logs with the id.
 		h.logger.Error("request failed", "id", id, "status", status, "error", err.Error())
 	}
+	if status == http.StatusServiceUnavailable {
+		// The store has already waited out short outages; this one is
+		// longer, and clients and proxies should not hammer it.
+		c.Response().Header().Set("Retry-After", retryAfterUnavailable)
+	}
 	page := errorPage(status, id)
 	if retry := c.Response().Header().Get("Retry-After"); retry != "" && status == http.StatusTooManyRequests {
 		page.Message += " Try again in " + retry + " seconds."
@@ -45,6 +50,9 @@ func (h *errorHandler) handle(err error, c echo.Context) {
 		h.logger.Warn("render error page", "id", id, "error", err.Error())
 	}
 }
+
+// retryAfterUnavailable is the Retry-After, in seconds, of a 503.
+const retryAfterUnavailable = "5"
 
 // errorPage is what a person reads for status. 5xx pages carry the request
 // id; none carries anything from the error itself.
