@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"taskapp/models"
 	"taskapp/web"
@@ -70,6 +71,15 @@ func loadConfig(getenv func(string) string, stderr io.Writer) (config, error) {
 			return cfg, usageErrorf("DATABASE_POOL_SIZE must be a positive whole number, not %q", v)
 		}
 		cfg.DB.PoolSize = n
+	}
+
+	cfg.DB.WaitBudget = models.DefaultWaitBudget
+	if v := env("DATABASE_WAIT"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return cfg, usageErrorf("DATABASE_WAIT must be a positive duration such as 5s or 1500ms, not %q", v)
+		}
+		cfg.DB.WaitBudget = d
 	}
 
 	switch v := strings.ToLower(env("DATABASE_ECHO")); v {

@@ -350,6 +350,8 @@ func TestUsageErrors(t *testing.T) {
 		{"pool size negative", environ{"DATABASE_POOL_SIZE": "-5"}, []string{"serve"}, "DATABASE_POOL_SIZE must be a positive"},
 		{"pool size fraction", environ{"DATABASE_POOL_SIZE": "2.5"}, []string{"migrate", "status"}, "DATABASE_POOL_SIZE must be a positive"},
 		{"echo", environ{"DATABASE_ECHO": "maybe"}, []string{"migrate", "status"}, "DATABASE_ECHO must be true, false, 1 or 0"},
+		{"wait word", environ{"DATABASE_WAIT": "five"}, []string{"serve"}, `DATABASE_WAIT must be a positive duration such as 5s or 1500ms, not "five"`},
+		{"wait zero", environ{"DATABASE_WAIT": "0s"}, []string{"serve"}, "DATABASE_WAIT must be a positive duration"},
 		{"secure cookies", environ{"SECURE_COOKIES": "sometimes"}, nil, "SECURE_COOKIES must be auto, true or false"},
 		{"log format", environ{"LOG_FORMAT": "xml"}, nil, "LOG_FORMAT must be text or json"},
 		{"database scheme", environ{"DATABASE_URL": "mysql://db/x"}, []string{"migrate", "up"}, "DATABASE_URL must start with"},
@@ -481,7 +483,7 @@ func TestLoadConfig(t *testing.T) {
 		want func(c config) string
 	}{
 		{"defaults", environ{}, nil, func(c config) string {
-			if c.DB.URL != "" || c.DB.PoolSize != 10 || c.DB.Echo ||
+			if c.DB.URL != "" || c.DB.PoolSize != 10 || c.DB.Echo || c.DB.WaitBudget != 5*time.Second ||
 				c.Serve.Addr != "127.0.0.1:8080" || c.Serve.SecureCookies != "" ||
 				c.Serve.SessionSecret != "" || c.Serve.DataDir != "data" {
 				return "not the product's defaults"
@@ -491,9 +493,9 @@ func TestLoadConfig(t *testing.T) {
 		{"environment", environ{
 			"DATABASE_URL": "postgres://app@db.example:5432/tasks?sslmode=require", "DATABASE_POOL_SIZE": " 25 ",
 			"DATABASE_ECHO": "TRUE", "LISTEN_ADDR": "0.0.0.0:9000", "SESSION_SECRET": "k1,k2",
-			"SECURE_COOKIES": "true",
+			"SECURE_COOKIES": "true", "DATABASE_WAIT": "1500ms",
 		}, nil, func(c config) string {
-			if c.DB.PoolSize != 25 || !c.DB.Echo || c.Serve.Addr != "0.0.0.0:9000" ||
+			if c.DB.PoolSize != 25 || c.DB.WaitBudget != 1500*time.Millisecond || !c.DB.Echo || c.Serve.Addr != "0.0.0.0:9000" ||
 				c.Serve.SessionSecret != "k1,k2" || c.Serve.SecureCookies != "true" || c.Serve.DataDir != "data" {
 				return "environment not read"
 			}
