@@ -17,6 +17,7 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+	"gorm.io/plugin/dbresolver"
 
 	"taskapp/migrations"
 )
@@ -35,6 +36,9 @@ type Config struct {
 	PoolTimeout time.Duration
 	// ConnMaxLifetime recycles connections (the spec's pool_recycle, 1 h).
 	ConnMaxLifetime time.Duration
+	// ReplicaURLs are streaming replicas of the PostgreSQL primary that
+	// queries may read from (DATABASE_REPLICA_URLS); see replicaSet.
+	ReplicaURLs []string
 	// WaitBudget bounds how long a statement waits for an unreachable
 	// PostgreSQL before it fails with ErrUnavailable (DATABASE_WAIT,
 	// default DefaultWaitBudget; see waitingPool).
@@ -82,6 +86,8 @@ type Store struct {
 	read, write     *gorm.DB
 	readDB, writeDB *sql.DB
 	timeout         time.Duration
+	// replicas, if any, serve read's queries; nil without replicas.
+	replicas *replicaSet
 }
 
 // Open connects to the database described by cfg and checks that it
@@ -116,10 +122,37 @@ func gormConfig(cfg Config) *gorm.Config {
 }
 
 func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
-	pgcfg, err := pgx.ParseConfig(cfg.URL)
+	db, err := openPgxDB(cfg.URL, cfg)
+	if err != nil {
+		return nil, errors.New("models: DATABASE_URL is not a valid PostgreSQL URL")
+	}
+	s := &Store{dialect: migrations.Postgres, readDB: db, writeDB: db, timeout: cfg.PoolTimeout}
+	// One pool, two views of it: queries may be retried after a lost
+	// connection, writes only when they were never sent (waitingPool).
+	if s.write, err = openWaiting(db, cfg, false); err == nil {
+		s.read, err = openWaiting(db, cfg, true)
+	}
+	if err == nil && len(cfg.ReplicaURLs) > 0 {
+		s.replicas, err = openReplicas(s.read, cfg)
+	}
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("models: open postgres: %w", err)
+	}
+	if err := s.init(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("models: cannot reach PostgreSQL: %w", err)
+	}
+	return s, nil
+}
+
+// openPgxDB opens a database/sql pool on the PostgreSQL server at rawURL
+// with the pool settings of cfg. The error never quotes the URL.
+func openPgxDB(rawURL string, cfg Config) (*sql.DB, error) {
+	pgcfg, err := pgx.ParseConfig(rawURL)
 	if err != nil {
 		// pgx's message can echo the URL, password included.
-		return nil, errors.New("models: DATABASE_URL is not a valid PostgreSQL URL")
+		return nil, errors.New("not a valid PostgreSQL URL")
 	}
 	// The schema's TIMESTAMP columns have no zone: CURRENT_TIMESTAMP in the
 	// defaults and the trigger must be UTC whatever the server's setting.
@@ -128,21 +161,7 @@ func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
 	db.SetMaxOpenConns(cfg.PoolSize)
 	db.SetMaxIdleConns(cfg.PoolSize)
 	db.SetConnMaxLifetime(cfg.ConnMaxLifetime)
-	s := &Store{dialect: migrations.Postgres, readDB: db, writeDB: db, timeout: cfg.PoolTimeout}
-	// One pool, two views of it: queries may be retried after a lost
-	// connection, writes only when they were never sent (waitingPool).
-	if s.write, err = openWaiting(db, cfg, false); err == nil {
-		s.read, err = openWaiting(db, cfg, true)
-	}
-	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("models: open postgres: %w", err)
-	}
-	if err := s.init(ctx); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("models: cannot reach PostgreSQL at %s:%d: %w", pgcfg.Host, pgcfg.Port, err)
-	}
-	return s, nil
+	return db, nil
 }
 
 // openWaiting opens GORM on db through a waitingPool; a readOnly one
@@ -211,6 +230,11 @@ func (s *Store) init(ctx context.Context) error {
 			return err
 		}
 	}
+	if s.replicas != nil {
+		if err := s.replicas.ping(ctx); err != nil {
+			return err
+		}
+	}
 	for _, db := range []*gorm.DB{s.read, s.write} {
 		if err := installOwnerGuard(db); err != nil {
 			return err
@@ -244,16 +268,50 @@ func (s *Store) Close() error {
 	if s.readDB != s.writeDB {
 		err = errors.Join(err, s.readDB.Close())
 	}
+	if s.replicas != nil {
+		err = errors.Join(err, s.replicas.close())
+	}
 	return err
 }
 
-// reader and writer give a call its session with the pool timeout applied.
-func (s *Store) reader(ctx context.Context) (*gorm.DB, context.CancelFunc) {
+// reader gives a query made for userID its session, with the pool timeout
+// applied: on a replica unless userID has a write the replicas have not
+// replayed yet (read-your-writes).
+func (s *Store) reader(ctx context.Context, userID int64) (*gorm.DB, context.CancelFunc) {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	return s.read.WithContext(ctx), cancel
+	db := s.read.WithContext(ctx)
+	if s.replicas != nil && s.replicas.needsPrimary(ctx, userID) {
+		db = db.Clauses(dbresolver.Write)
+	}
+	return db, cancel
 }
 
-func (s *Store) writer(ctx context.Context) (*gorm.DB, context.CancelFunc) {
+// primaryReader is reader for lookups not made for a known user (sign-in
+// by email): they read the primary, so an account is found the moment it
+// exists.
+func (s *Store) primaryReader(ctx context.Context) (*gorm.DB, context.CancelFunc) {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
-	return s.write.WithContext(ctx), cancel
+	db := s.read.WithContext(ctx)
+	if s.replicas != nil {
+		db = db.Clauses(dbresolver.Write)
+	}
+	return db, cancel
+}
+
+// writer gives a write made for userID its session. done, called when the
+// write is over, notes the write for read-your-writes.
+func (s *Store) writer(ctx context.Context, userID int64) (db *gorm.DB, done func()) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	return s.write.WithContext(ctx), func() {
+		s.noteWrite(ctx, userID)
+		cancel()
+	}
+}
+
+// noteWrite pins userID's reads to the primary until the replicas have
+// replayed what the primary has written so far.
+func (s *Store) noteWrite(ctx context.Context, userID int64) {
+	if s.replicas != nil && userID != 0 {
+		s.replicas.wrote(ctx, s.writeDB, userID)
+	}
 }

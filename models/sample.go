@@ -39,8 +39,8 @@ func (s *Store) SeedSample(ctx context.Context) error {
 			{Title: "Submit assignment", Description: desc("Due Friday"), Status: StatusCompleted, CreatedAt: at("09:00"), UpdatedAt: at("14:00")},
 		}},
 	}
-	db, cancel := s.writer(ctx)
-	defer cancel()
+	db, done := s.writer(ctx, 0)
+	defer done()
 	for _, su := range users {
 		if _, err := s.UserByEmail(ctx, su.email); err == nil {
 			continue // already seeded

@@ -23,8 +23,8 @@ func (s *Store) CreateTask(ctx context.Context, userID int64, in TaskInput) (*Ta
 		return nil, err
 	}
 	t := &Task{Title: in.Title, Description: nullable(in.Description), Status: in.Status, UserID: userID}
-	db, cancel := s.writer(ctx)
-	defer cancel()
+	db, done := s.writer(ctx, userID)
+	defer done()
 	if err := db.Create(t).Error; err != nil {
 		// A foreign key failure means the owner no longer exists.
 		return nil, classify("models: create task", err)
@@ -36,7 +36,7 @@ func (s *Store) CreateTask(ctx context.Context, userID int64, in TaskInput) (*Ta
 // whether or not a task with that id exists.
 func (s *Store) TaskByID(ctx context.Context, userID, id int64) (*Task, error) {
 	var t Task
-	db, cancel := s.reader(ctx)
+	db, cancel := s.reader(ctx, userID)
 	defer cancel()
 	if err := db.Where("user_id = ?", userID).Where("id = ?", id).Take(&t).Error; err != nil {
 		return nil, classify("models: task by id", err)
@@ -65,8 +65,8 @@ func (s *Store) UpdateTask(ctx context.Context, userID, id int64, patch TaskPatc
 		return s.TaskByID(ctx, userID, id)
 	}
 	t := Task{ID: id}
-	db, cancel := s.writer(ctx)
-	defer cancel()
+	db, done := s.writer(ctx, userID)
+	defer done()
 	res := db.Model(&t).Clauses(clause.Returning{}).
 		Where("user_id = ?", userID).Where("id = ?", id).
 		Updates(changes)
@@ -81,8 +81,8 @@ func (s *Store) UpdateTask(ctx context.Context, userID, id int64, patch TaskPatc
 
 // DeleteTask removes the task if userID owns it.
 func (s *Store) DeleteTask(ctx context.Context, userID, id int64) error {
-	db, cancel := s.writer(ctx)
-	defer cancel()
+	db, done := s.writer(ctx, userID)
+	defer done()
 	res := db.Where("user_id = ?", userID).Where("id = ?", id).Delete(&Task{})
 	if res.Error != nil {
 		return classify("models: delete task", res.Error)
@@ -158,7 +158,7 @@ func (s *Store) ListTasks(ctx context.Context, userID int64, opts ListOptions) (
 	if p.Total == 0 {
 		return p, nil
 	}
-	db, cancel := s.reader(ctx)
+	db, cancel := s.reader(ctx, userID)
 	defer cancel()
 	q := s.listFilter(db, userID, opts)
 	// Sized up front: GORM otherwise starts at 20 and grows by doubling,
@@ -177,7 +177,7 @@ func (s *Store) ListTasks(ctx context.Context, userID int64, opts ListOptions) (
 // opts selects (its status and search; the page is ignored), by the same
 // filter ListTasks runs.
 func (s *Store) TaskInList(ctx context.Context, userID, id int64, opts ListOptions) (bool, error) {
-	db, cancel := s.reader(ctx)
+	db, cancel := s.reader(ctx, userID)
 	defer cancel()
 	var n int64
 	if err := s.listFilter(db.Model(&Task{}), userID, opts).Where("id = ?", id).Count(&n).Error; err != nil {
@@ -201,7 +201,7 @@ func (s *Store) CountTasks(ctx context.Context, userID int64, query string) (Sta
 		Status TaskStatus
 		N      int64
 	}
-	db, cancel := s.reader(ctx)
+	db, cancel := s.reader(ctx, userID)
 	defer cancel()
 	q := s.listFilter(db.Model(&Task{}), userID, ListOptions{Query: query})
 	if err := q.Select("status, count(*) AS n").Group("status").Scan(&rows).Error; err != nil {

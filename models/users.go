@@ -15,11 +15,12 @@ func (s *Store) CreateUser(ctx context.Context, email, hashedPassword string) (*
 		return nil, invalid(FieldErrors{"email": msg})
 	}
 	u := &User{Email: email, HashedPassword: hashedPassword}
-	db, cancel := s.writer(ctx)
-	defer cancel()
+	db, done := s.writer(ctx, 0)
+	defer done()
 	if err := db.Create(u).Error; err != nil {
 		return nil, emailTaken(classify("models: create user", err))
 	}
+	s.noteWrite(ctx, u.ID) // the new account signs in at once
 	return u, nil
 }
 
@@ -44,7 +45,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 		return nil, fmt.Errorf("models: user by email: %w", ErrNotFound)
 	}
 	var u User
-	db, cancel := s.reader(ctx)
+	db, cancel := s.primaryReader(ctx)
 	defer cancel()
 	err := db.Where("lower(email) = ?", email).Take(&u).Error
 	if err != nil {
@@ -56,7 +57,7 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 // UserByID finds an account by id.
 func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 	var u User
-	db, cancel := s.reader(ctx)
+	db, cancel := s.reader(ctx, id)
 	defer cancel()
 	if err := db.Where("id = ?", id).Take(&u).Error; err != nil {
 		return nil, classify("models: user by id", err)
@@ -66,8 +67,8 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 
 // SetPasswordHash replaces an account's password hash.
 func (s *Store) SetPasswordHash(ctx context.Context, id int64, hashedPassword string) error {
-	db, cancel := s.writer(ctx)
-	defer cancel()
+	db, done := s.writer(ctx, id)
+	defer done()
 	res := db.Model(&User{ID: id}).Update("hashed_password", hashedPassword)
 	if res.Error != nil {
 		return classify("models: set password", res.Error)
@@ -80,8 +81,8 @@ func (s *Store) SetPasswordHash(ctx context.Context, id int64, hashedPassword st
 
 // DeleteUser removes an account; the database cascades to its tasks.
 func (s *Store) DeleteUser(ctx context.Context, id int64) error {
-	db, cancel := s.writer(ctx)
-	defer cancel()
+	db, done := s.writer(ctx, id)
+	defer done()
 	res := db.Where("id = ?", id).Delete(&User{})
 	if res.Error != nil {
 		return classify("models: delete user", res.Error)

@@ -73,6 +73,19 @@ func loadConfig(getenv func(string) string, stderr io.Writer) (config, error) {
 		cfg.DB.PoolSize = n
 	}
 
+	for _, u := range strings.Split(env("DATABASE_REPLICA_URLS"), ",") {
+		if u = strings.TrimSpace(u); u == "" {
+			continue
+		}
+		if !strings.HasPrefix(u, "postgres://") && !strings.HasPrefix(u, "postgresql://") {
+			return cfg, usageErrorf("DATABASE_REPLICA_URLS must list postgres:// URLs, separated by commas")
+		}
+		cfg.DB.ReplicaURLs = append(cfg.DB.ReplicaURLs, u)
+	}
+	if len(cfg.DB.ReplicaURLs) > 0 && dataDir != defaultDataDir {
+		return cfg, usageErrorf("DATABASE_REPLICA_URLS needs DATABASE_URL to be PostgreSQL")
+	}
+
 	cfg.DB.WaitBudget = models.DefaultWaitBudget
 	if v := env("DATABASE_WAIT"); v != "" {
 		d, err := time.ParseDuration(v)

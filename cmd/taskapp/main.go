@@ -64,6 +64,9 @@ Environment:
                       (default: SQLite at ./data/taskapp.db)
   DATABASE_POOL_SIZE  most open connections, all kept idle (default 10)
   DATABASE_ECHO       log every SQL statement: true, false, 1 or 0 (default false)
+  DATABASE_REPLICA_URLS
+                      comma-separated postgres:// URLs of streaming replicas
+                      that serve reads (default none)
   DATABASE_WAIT       how long a request waits for an unreachable PostgreSQL
                       before answering 503 (default 5s)
   LISTEN_ADDR         where HTTP is served (default 127.0.0.1:8080)

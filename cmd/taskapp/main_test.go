@@ -350,6 +350,8 @@ func TestUsageErrors(t *testing.T) {
 		{"pool size negative", environ{"DATABASE_POOL_SIZE": "-5"}, []string{"serve"}, "DATABASE_POOL_SIZE must be a positive"},
 		{"pool size fraction", environ{"DATABASE_POOL_SIZE": "2.5"}, []string{"migrate", "status"}, "DATABASE_POOL_SIZE must be a positive"},
 		{"echo", environ{"DATABASE_ECHO": "maybe"}, []string{"migrate", "status"}, "DATABASE_ECHO must be true, false, 1 or 0"},
+		{"replica not postgres", environ{"DATABASE_URL": "postgres://db/x", "DATABASE_REPLICA_URLS": "postgres://r1/x, sqlite:r2.db"}, []string{"serve"}, "DATABASE_REPLICA_URLS must list postgres:// URLs"},
+		{"replica without postgres", environ{"DATABASE_REPLICA_URLS": "postgres://r1/x"}, []string{"serve"}, "DATABASE_REPLICA_URLS needs DATABASE_URL to be PostgreSQL"},
 		{"wait word", environ{"DATABASE_WAIT": "five"}, []string{"serve"}, `DATABASE_WAIT must be a positive duration such as 5s or 1500ms, not "five"`},
 		{"wait zero", environ{"DATABASE_WAIT": "0s"}, []string{"serve"}, "DATABASE_WAIT must be a positive duration"},
 		{"secure cookies", environ{"SECURE_COOKIES": "sometimes"}, nil, "SECURE_COOKIES must be auto, true or false"},
@@ -494,7 +496,11 @@ func TestLoadConfig(t *testing.T) {
 			"DATABASE_URL": "postgres://app@db.example:5432/tasks?sslmode=require", "DATABASE_POOL_SIZE": " 25 ",
 			"DATABASE_ECHO": "TRUE", "LISTEN_ADDR": "0.0.0.0:9000", "SESSION_SECRET": "k1,k2",
 			"SECURE_COOKIES": "true", "DATABASE_WAIT": "1500ms",
+			"DATABASE_REPLICA_URLS": " postgres://r1/tasks ,postgresql://r2/tasks,",
 		}, nil, func(c config) string {
+			if len(c.DB.ReplicaURLs) != 2 || c.DB.ReplicaURLs[1] != "postgresql://r2/tasks" {
+				return "DATABASE_REPLICA_URLS not read"
+			}
 			if c.DB.PoolSize != 25 || c.DB.WaitBudget != 1500*time.Millisecond || !c.DB.Echo || c.Serve.Addr != "0.0.0.0:9000" ||
 				c.Serve.SessionSecret != "k1,k2" || c.Serve.SecureCookies != "true" || c.Serve.DataDir != "data" {
 				return "environment not read"
