@@ -53,12 +53,21 @@ func (s TaskStatus) Label() string {
 func (s TaskStatus) Words() string { return strings.ToLower(s.Label()) }
 
 // User is an account. Email is stored trimmed and lower-cased.
+//
+// DeletedAt here and on Task is a plain *time.Time, not gorm.DeletedAt, on
+// purpose: gorm.DeletedAt silently adds "deleted_at IS NULL" to every
+// query built on the model and turns Delete into an UPDATE, but not to
+// raw SQL, Table("tasks") queries, the backup, the purge or cmd/dbbench.
+// Which queries see the trash is a rule the store states explicitly, in
+// one place per query, where the owner guard already looks.
 type User struct {
 	ID             int64     `gorm:"primaryKey"`
 	Email          string    `gorm:"size:255;not null"`
 	HashedPassword string    `gorm:"size:255;not null"`
 	CreatedAt      time.Time `gorm:"<-:create;not null"` // immutable after insert
 	UpdatedAt      time.Time `gorm:"not null"`
+	// DeletedAt is set while the account is in the trash (soft delete).
+	DeletedAt *time.Time
 }
 
 // Task is one item on a user's list. Description is nil when empty, so the
@@ -71,6 +80,8 @@ type Task struct {
 	UserID      int64      `gorm:"not null"`
 	CreatedAt   time.Time  `gorm:"<-:create;not null"` // immutable after insert
 	UpdatedAt   time.Time  `gorm:"not null"`
+	// DeletedAt is set while the task is in the trash (soft delete).
+	DeletedAt *time.Time
 }
 
 // DescriptionText is the description, or "" when there is none.

@@ -26,6 +26,7 @@ func TestSchemaColumns(t *testing.T) {
 				{"hashed_password", "character varying", "255", "NO", "NULL"},
 				{"created_at", "timestamp without time zone", "NULL", "NO", "CURRENT_TIMESTAMP"},
 				{"updated_at", "timestamp without time zone", "NULL", "NO", "CURRENT_TIMESTAMP"},
+				{"deleted_at", "timestamp without time zone", "NULL", "YES", "NULL"},
 			},
 			"tasks": {
 				{"id", "integer", "NULL", "NO", "nextval('tasks_id_seq'::regclass)"},
@@ -35,6 +36,7 @@ func TestSchemaColumns(t *testing.T) {
 				{"user_id", "integer", "NULL", "NO", "NULL"},
 				{"created_at", "timestamp without time zone", "NULL", "NO", "CURRENT_TIMESTAMP"},
 				{"updated_at", "timestamp without time zone", "NULL", "NO", "CURRENT_TIMESTAMP"},
+				{"deleted_at", "timestamp without time zone", "NULL", "YES", "NULL"},
 			},
 		}
 		for table, cols := range want {
@@ -56,6 +58,7 @@ func TestSchemaColumns(t *testing.T) {
 			{"hashed_password", "VARCHAR(255)", "1", "NULL", "0"},
 			{"created_at", "TIMESTAMP", "1", now, "0"},
 			{"updated_at", "TIMESTAMP", "1", now, "0"},
+			{"deleted_at", "TIMESTAMP", "0", "NULL", "0"},
 		},
 		"tasks": {
 			{"id", "INTEGER", "0", "NULL", "1"},
@@ -65,6 +68,7 @@ func TestSchemaColumns(t *testing.T) {
 			{"user_id", "INTEGER", "1", "NULL", "0"},
 			{"created_at", "TIMESTAMP", "1", now, "0"},
 			{"updated_at", "TIMESTAMP", "1", now, "0"},
+			{"deleted_at", "TIMESTAMP", "0", "NULL", "0"},
 		},
 	}
 	for table, cols := range want {
