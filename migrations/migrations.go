@@ -36,6 +36,28 @@ var files embed.FS
 // several instances starting at once apply each migration exactly once.
 const advisoryLockID = 0x7461736b617070 // "taskapp"
 
+// VersionTable is where goose records the applied migrations (its default
+// name); its newest version is the database's schema version.
+const VersionTable = "goose_db_version"
+
+// Latest is the newest migration version this binary carries for dialect:
+// the schema version a database has after `migrate up`.
+func Latest(dialect Dialect) (int64, error) {
+	names, err := fs.Glob(files, string(dialect)+"/*.sql")
+	if err != nil || len(names) == 0 {
+		return 0, fmt.Errorf("migrations: no %q migrations", dialect)
+	}
+	var latest int64
+	for _, name := range names {
+		v, err := goose.NumericComponent(name)
+		if err != nil {
+			return 0, fmt.Errorf("migrations: %w", err)
+		}
+		latest = max(latest, v)
+	}
+	return latest, nil
+}
+
 // NewProvider returns a goose provider for db's dialect. On PostgreSQL it
 // holds a session-level advisory lock while migrating.
 func NewProvider(db *sql.DB, dialect Dialect, logger *slog.Logger) (*goose.Provider, error) {

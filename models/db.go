@@ -88,6 +88,8 @@ type Store struct {
 	timeout         time.Duration
 	// replicas, if any, serve read's queries; nil without replicas.
 	replicas *replicaSet
+	// url is DATABASE_URL on PostgreSQL, for OpenScratch.
+	url string
 }
 
 // Open connects to the database described by cfg and checks that it
@@ -126,7 +128,7 @@ func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, errors.New("models: DATABASE_URL is not a valid PostgreSQL URL")
 	}
-	s := &Store{dialect: migrations.Postgres, readDB: db, writeDB: db, timeout: cfg.PoolTimeout}
+	s := &Store{dialect: migrations.Postgres, readDB: db, writeDB: db, timeout: cfg.PoolTimeout, url: cfg.URL}
 	// One pool, two views of it: queries may be retried after a lost
 	// connection, writes only when they were never sent (waitingPool).
 	if s.write, err = openWaiting(db, cfg, false); err == nil {

@@ -42,6 +42,8 @@ type serveConfig struct {
 	// PprofAddr, if set, serves net/http/pprof on its own loopback
 	// listener (PPROF_ADDR; default off). See docs/benchmarks.md.
 	PprofAddr string
+	// Backups schedules automatic backups (BACKUP_DIR and friends).
+	Backups autoBackupConfig
 }
 
 // config is everything taskapp reads from its environment.
@@ -110,6 +112,9 @@ func loadConfig(getenv func(string) string, stderr io.Writer) (config, error) {
 		DataDir:       dataDir,
 	}
 	if cfg.Serve.TrustedProxies, err = parseProxies(env("TRUSTED_PROXIES")); err != nil {
+		return cfg, err
+	}
+	if cfg.Serve.Backups, err = loadAutoBackupConfig(getenv); err != nil {
 		return cfg, err
 	}
 	cfg.Serve.PprofAddr = env("PPROF_ADDR")

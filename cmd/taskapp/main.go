@@ -49,6 +49,9 @@ Usage:
   taskapp [serve] [--addr HOST:PORT] [--secure-cookies auto|true|false]
   taskapp migrate up|down|status
   taskapp seed [--users N --tasks M [--seed S]]
+  taskapp backup FILE
+  taskapp restore FILE [--replace]
+  taskapp check
   taskapp help [COMMAND]
 
 Commands:
@@ -56,6 +59,10 @@ Commands:
   migrate   apply all pending migrations (up), roll back the latest (down),
             or list them (status)
   seed      add the sample accounts and tasks, or generated volume data
+  backup    write a portable backup of the database while it runs
+  restore   load a backup into an empty database (SQLite or PostgreSQL)
+  check     verify the schema against the migrations and every row's
+            constraints; exit 0 only when all is well
   help      show this text, or a command's options
 
 Environment:
@@ -79,6 +86,9 @@ Environment:
   LOG_FORMAT          text or json, on standard error (default text)
   PPROF_ADDR          serve net/http/pprof on this loopback HOST:PORT
                       (default: off)
+  BACKUP_DIR          serve writes automatic backups here (default: off)
+  BACKUP_INTERVAL     time between automatic backups, e.g. 6h (default 24h)
+  BACKUP_KEEP         automatic backups kept, newest first (default 7)
 `
 
 // usageError is a mistake in the command line or the environment: main
@@ -127,6 +137,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMigrate(ctx, rest, getenv, stdout, stderr)
 	case "seed":
 		return runSeed(ctx, rest, getenv, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, rest, getenv, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, rest, getenv, stdout, stderr)
+	case "check":
+		return runCheck(ctx, rest, getenv, stdout, stderr)
 	case "help":
 		return runHelp(rest, stdout)
 	}
@@ -175,6 +191,12 @@ func runHelp(args []string, stdout io.Writer) error {
 		fmt.Fprint(stdout, migrateUsage)
 	case "seed":
 		newSeedFlags(new(seedFlags)).usage(stdout)
+	case "backup":
+		newBackupFlags().usage(stdout)
+	case "restore":
+		newRestoreFlags(new(restoreFlags)).usage(stdout)
+	case "check":
+		newCheckFlags().usage(stdout)
 	case "help":
 		fmt.Fprint(stdout, usage)
 	default:

@@ -105,6 +105,10 @@ func serve(ctx context.Context, cfg serveConfig, store *models.Store, logger *sl
 			return err
 		}
 	}
+	ctx, stop := context.WithCancel(ctx)
+	wait := startAutoBackups(ctx, cfg.Backups, store, logger)
+	defer wait()
+	defer stop()
 	return web.Serve(ctx, web.NewHTTPServer(e, logger), ln, logger)
 }
 

@@ -87,3 +87,11 @@ func Rows(t testing.TB, s *models.Store, query string, args ...any) [][]string {
 	}
 	return out
 }
+
+// MustExec runs a statement that must succeed.
+func MustExec(t testing.TB, s *models.Store, query string, args ...any) {
+	t.Helper()
+	if err := Exec(t, s, query, args...); err != nil {
+		t.Fatalf("%s: %v", query, err)
+	}
+}
