@@ -29,6 +29,8 @@ type Request struct {
 	RequestID string
 	Path      string              // the request path, for marking the current nav link
 	Asset     func(string) string // static file name → its cache-busted URL
+	// RegistrationClosed hides the links to the registration page.
+	RegistrationClosed bool
 }
 
 type requestKey struct{}
@@ -48,7 +50,9 @@ func RequestFrom(ctx context.Context) *Request {
 }
 
 func csrfToken(ctx context.Context) string { return RequestFrom(ctx).CSRFToken }
-func userEmail(ctx context.Context) string { return RequestFrom(ctx).UserEmail }
+
+func registrationOpen(ctx context.Context) bool { return !RequestFrom(ctx).RegistrationClosed }
+func userEmail(ctx context.Context) string      { return RequestFrom(ctx).UserEmail }
 func asset(ctx context.Context, name string) string {
 	return RequestFrom(ctx).Asset(name)
 }

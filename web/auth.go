@@ -30,34 +30,52 @@ type AuthHandler struct {
 	// dummyHash is checked against when no account has the email, so an
 	// unknown email costs the same argon2id work as a wrong password and
 	// response times don't tell which emails have accounts.
-	dummyHash  string
-	loginIP    *limiter
-	registerIP *limiter
-	account    *limiter // keyed by "login:" or "register:" + normalized email
+	dummyHash          string
+	registrationClosed bool
+	hashing            *hashGate
+	devices            *deviceCookies
+	loginIP            *limiter // keyed by addressKey
+	registerIP         *limiter // keyed by addressKey
+	account            *limiter // keyed by "login:" or "register:" + normalized email
+	device             *limiter // keyed by a device cookie's nonce
 }
 
-// NewAuthHandler returns the auth handlers, with their own rate limiters.
-func NewAuthHandler(store authStore, limits RateLimits, logger *slog.Logger) (*AuthHandler, error) {
-	limits.setDefaults()
+// authConfig is what the auth handlers need beyond the store.
+type authConfig struct {
+	limits             RateLimits
+	registrationClosed bool
+	hashing            *hashGate
+	devices            *deviceCookies
+	logger             *slog.Logger
+}
+
+// newAuthHandler returns the auth handlers, with their own rate limiters.
+func newAuthHandler(store authStore, cfg authConfig) (*AuthHandler, error) {
+	cfg.limits.setDefaults()
 	dummy, err := models.HashPassword(rand.Text())
 	if err != nil {
 		return nil, fmt.Errorf("web: dummy password hash: %w", err)
 	}
 	return &AuthHandler{
-		store:      store,
-		logger:     logger,
-		dummyHash:  dummy,
-		loginIP:    newLimiter(limits.LoginPerIP),
-		registerIP: newLimiter(limits.RegisterPerIP),
-		account:    newLimiter(limits.PerAccount),
+		store:              store,
+		logger:             cfg.logger,
+		dummyHash:          dummy,
+		registrationClosed: cfg.registrationClosed,
+		hashing:            cfg.hashing,
+		devices:            cfg.devices,
+		loginIP:            newLimiter(cfg.limits.LoginPerIP),
+		registerIP:         newLimiter(cfg.limits.RegisterPerIP),
+		account:            newLimiter(cfg.limits.PerAccount),
+		device:             newLimiter(cfg.limits.PerDevice),
 	}, nil
 }
 
 // Routes registers the auth routes: guest for signed-out pages, signedIn
 // for logout.
 func (h *AuthHandler) Routes(guest, signedIn router) {
-	guest.GET(views.PathRegister, h.registerPage)
-	guest.POST(views.PathRegister, h.register)
+	register := []echo.MiddlewareFunc{h.requireOpenRegistration}
+	guest.GET(views.PathRegister, h.registerPage, register...)
+	guest.POST(views.PathRegister, h.register, register...)
 	guest.GET(views.PathLogin, h.loginPage)
 	guest.POST(views.PathLogin, h.login)
 	signedIn.POST(views.PathLogout, h.logout)
@@ -118,11 +136,26 @@ func (h *AuthHandler) registerPage(c echo.Context) error {
 	return render(c, http.StatusOK, views.Register(views.RegisterPage{}), nil)
 }
 
+// requireOpenRegistration answers /register with 403 and a page that
+// says so when the operator closed registration (REGISTRATION=closed).
+func (h *AuthHandler) requireOpenRegistration(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if !h.registrationClosed {
+			return next(c)
+		}
+		return render(c, http.StatusForbidden, views.Error(views.ErrorPage{
+			Status:  http.StatusForbidden,
+			Title:   "Registration is closed",
+			Message: "This taskapp does not take new accounts. Ask whoever runs it to create one for you.",
+		}), nil)
+	}
+}
+
 func (h *AuthHandler) register(c echo.Context) error {
 	var f registerForm
 	f.parse(c)
 	if err := takeTokens(c,
-		limitKey{h.registerIP, c.RealIP()},
+		limitKey{h.registerIP, addressKey(c.RealIP())},
 		limitKey{h.account, "register:" + models.NormalizeEmail(f.Email)},
 	); err != nil {
 		return err
@@ -130,9 +163,13 @@ func (h *AuthHandler) register(c echo.Context) error {
 	if !f.validate() {
 		return render(c, http.StatusUnprocessableEntity, views.Register(f.view()), nil)
 	}
-	hash, err := models.HashPassword(f.Password)
-	if err != nil {
+	var hash string
+	var hashErr error
+	if err := h.hashing.run(c, func() { hash, hashErr = models.HashPassword(f.Password) }); err != nil {
 		return err
+	}
+	if hashErr != nil {
+		return hashErr
 	}
 	u, err := h.store.CreateUser(c.Request().Context(), f.Email, hash)
 	var invalid *models.ValidationError
@@ -183,25 +220,39 @@ func (h *AuthHandler) loginPage(c echo.Context) error {
 	return render(c, http.StatusOK, views.Login(p), nil)
 }
 
+// login signs in. Each attempt takes a token from its buckets up front
+// (so concurrent guesses cannot overdraw them) and a successful one gives
+// them back: only failures cost anything. A browser with a device cookie
+// for the account draws on its own bucket alone; every other client draws
+// on its address's bucket and on the pool all unknown clients share for
+// that account, which an attacker can empty without touching the owner's.
 func (h *AuthHandler) login(c echo.Context) error {
 	var f loginForm
 	f.parse(c)
-	if err := takeTokens(c,
-		limitKey{h.loginIP, c.RealIP()},
-		limitKey{h.account, "login:" + models.NormalizeEmail(f.Email)},
-	); err != nil {
+	email := models.NormalizeEmail(f.Email)
+	buckets := []limitKey{{h.loginIP, addressKey(c.RealIP())}, {h.account, "login:" + email}}
+	if nonce := h.devices.nonce(c, email); nonce != "" {
+		buckets = []limitKey{{h.device, nonce}}
+	}
+	refund, err := reserveTokens(c, buckets...)
+	if err != nil {
 		return err
 	}
 	if !f.validate() {
 		return render(c, http.StatusUnprocessableEntity, views.Login(f.view()), nil)
 	}
-	u, err := h.authenticate(c.Request().Context(), f.Email, f.Password)
+	u, err := h.authenticate(c, f.Email, f.Password)
 	if errors.Is(err, errBadCredentials) {
 		f.Error = msgBadCredentials
 		return render(c, http.StatusUnprocessableEntity, views.Login(f.view()), nil)
 	}
 	if err != nil {
+		refund() // nothing was tried
 		return err
+	}
+	refund()
+	if err := h.devices.issue(c, email); err != nil {
+		return fmt.Errorf("web: device cookie: %w", err)
 	}
 	sessionFrom(c).signIn(u)
 	if f.Next != "" {
@@ -215,16 +266,22 @@ var errBadCredentials = errors.New("web: email or password is incorrect")
 // authenticate returns the account for email if password is its password.
 // Either way it verifies one argon2id hash, so an unknown email and a wrong
 // password take the same time and give the same error.
-func (h *AuthHandler) authenticate(ctx context.Context, email, password string) (*models.User, error) {
-	u, err := h.store.UserByEmail(ctx, email)
-	if errors.Is(err, models.ErrNotFound) {
-		models.CheckPassword(h.dummyHash, password)
-		return nil, errBadCredentials
+func (h *AuthHandler) authenticate(c echo.Context, email, password string) (*models.User, error) {
+	u, err := h.store.UserByEmail(c.Request().Context(), email)
+	hash := h.dummyHash
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		u = nil
+	case err != nil:
+		return nil, err
+	default:
+		hash = u.HashedPassword
 	}
-	if err != nil {
+	var match bool
+	if err := h.hashing.run(c, func() { match = models.CheckPassword(hash, password) }); err != nil {
 		return nil, err
 	}
-	if !models.CheckPassword(u.HashedPassword, password) {
+	if u == nil || !match {
 		return nil, errBadCredentials
 	}
 	return u, nil

@@ -37,13 +37,18 @@ func (h *errorHandler) handle(err error, c echo.Context) {
 		// full error chain for whoever reads the logs with the id.
 		h.logger.Error("request failed", "id", id, "status", status, "error", err.Error())
 	}
-	if status == http.StatusServiceUnavailable {
+	if status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
 		// The store has already waited out short outages; this one is
 		// longer, and clients and proxies should not hammer it.
 		c.Response().Header().Set("Retry-After", retryAfterUnavailable)
 	}
 	page := errorPage(status, id)
-	if retry := c.Response().Header().Get("Retry-After"); retry != "" && status == http.StatusTooManyRequests {
+	retry := c.Response().Header().Get("Retry-After")
+	switch {
+	case isHashingBusy(err):
+		page.Title, page.RequestID = "Busy", ""
+		page.Message = "Too many people are signing in at once. Try again in " + retry + " seconds."
+	case status == http.StatusTooManyRequests && retry != "":
 		page.Message += " Try again in " + retry + " seconds."
 	}
 	if err := renderError(c, status, page); err != nil {

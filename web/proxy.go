@@ -48,3 +48,15 @@ func (p trustedProxies) https(r *http.Request) bool {
 	}
 	return p.trusts(r) && r.Header.Get("X-Forwarded-Proto") == "https"
 }
+
+// secureCookies reports whether a cookie set in answer to r gets the
+// Secure flag, for SECURE_COOKIES mode (auto, true or false).
+func (p trustedProxies) secureCookies(mode string, r *http.Request) bool {
+	switch mode {
+	case "true":
+		return true
+	case "auto":
+		return p.https(r)
+	}
+	return false
+}

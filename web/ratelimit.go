@@ -3,12 +3,12 @@ package web
 import (
 	"math"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"golang.org/x/time/rate"
 )
 
 // RateLimit is a token bucket: Burst attempts at once, then one more every
@@ -18,11 +18,12 @@ type RateLimit struct {
 	Every time.Duration
 }
 
-// RateLimits bound password guessing and mass registration. Every attempt
-// takes a token, whatever its outcome, so neither a success nor a
-// validation error gives tokens back.
+// RateLimits bound password guessing and mass registration. A failed
+// attempt keeps its token; a successful sign-in gives its token back, so
+// the owner never spends the allowance (see AuthHandler.login).
 type RateLimits struct {
-	// LoginPerIP bounds sign-in attempts from one client address.
+	// LoginPerIP bounds sign-in attempts from one client address (an IPv6
+	// client by its /64).
 	LoginPerIP RateLimit
 	// RegisterPerIP bounds new accounts from one client address.
 	RegisterPerIP RateLimit
@@ -30,6 +31,10 @@ type RateLimits struct {
 	// registration) or one account (forms that ask for the current
 	// password), from any number of addresses.
 	PerAccount RateLimit
+	// PerDevice bounds sign-in attempts from a browser that has signed in
+	// to the account before (it holds a device cookie): its own
+	// allowance, which guesses from elsewhere cannot use up.
+	PerDevice RateLimit
 }
 
 // Default limits: a person who mistypes a few times never notices; a
@@ -38,6 +43,7 @@ var defaultRateLimits = RateLimits{
 	LoginPerIP:    RateLimit{Burst: 20, Every: 3 * time.Second},
 	RegisterPerIP: RateLimit{Burst: 10, Every: time.Minute},
 	PerAccount:    RateLimit{Burst: 5, Every: 20 * time.Second},
+	PerDevice:     RateLimit{Burst: 10, Every: 20 * time.Second},
 }
 
 func (l *RateLimits) setDefaults() {
@@ -52,6 +58,7 @@ func (l *RateLimits) setDefaults() {
 	set(&l.LoginPerIP, defaultRateLimits.LoginPerIP)
 	set(&l.RegisterPerIP, defaultRateLimits.RegisterPerIP)
 	set(&l.PerAccount, defaultRateLimits.PerAccount)
+	set(&l.PerDevice, defaultRateLimits.PerDevice)
 }
 
 // limiter keeps one token bucket per key (an address, an email). Buckets
@@ -66,9 +73,20 @@ type limiter struct {
 	lastSweep time.Time
 }
 
+// bucket is a token bucket that can also take a token back, which
+// x/time/rate cannot once a reservation's time has passed.
 type bucket struct {
-	tokens *rate.Limiter
+	tokens float64
+	at     time.Time // when tokens was last brought up to date
 	used   time.Time
+}
+
+// fill adds the tokens earned since the last update, up to the burst.
+func (b *bucket) fill(l RateLimit, now time.Time) {
+	if now.After(b.at) {
+		b.tokens = min(float64(l.Burst), b.tokens+float64(now.Sub(b.at))/float64(l.Every))
+		b.at = now
+	}
 }
 
 // maxKeyLen bounds map keys: a form field may be as long as the body limit.
@@ -94,15 +112,29 @@ func (l *limiter) allow(key string, now time.Time) (bool, time.Duration) {
 	l.sweep(now)
 	b := l.buckets[key]
 	if b == nil {
-		b = &bucket{tokens: rate.NewLimiter(rate.Every(l.limit.Every), l.limit.Burst)}
+		b = &bucket{tokens: float64(l.limit.Burst), at: now}
 		l.buckets[key] = b
 	}
 	b.used = now
-	if b.tokens.AllowN(now, 1) {
+	b.fill(l.limit, now)
+	if b.tokens >= 1 {
+		b.tokens--
 		return true, 0
 	}
-	missing := 1 - b.tokens.TokensAt(now)
-	return false, time.Duration(missing * float64(l.limit.Every))
+	return false, time.Duration((1 - b.tokens) * float64(l.limit.Every))
+}
+
+// refund gives back a token that allow took.
+func (l *limiter) refund(key string, now time.Time) {
+	if len(key) > maxKeyLen {
+		key = key[:maxKeyLen]
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if b := l.buckets[key]; b != nil {
+		b.fill(l.limit, now)
+		b.tokens = min(float64(l.limit.Burst), b.tokens+1)
+	}
 }
 
 // sweep drops idle buckets, at most once a minute (or once per idle
@@ -132,19 +164,55 @@ type limitKey struct {
 	key string
 }
 
-// takeTokens takes a token from each bucket in turn and stops at the first
-// that is empty, returning the 429 for it with Retry-After set (the error
-// handler words the page from that header).
+// takeTokens takes a token from each bucket, or, when one is empty, none
+// at all: it returns the 429 with Retry-After set (the error handler words
+// the page from that header).
 func takeTokens(c echo.Context, keys ...limitKey) error {
+	_, err := reserveTokens(c, keys...)
+	return err
+}
+
+// reserveTokens is takeTokens that also returns a function giving the
+// tokens back, for attempts that turn out to cost nothing (a successful
+// sign-in).
+func reserveTokens(c echo.Context, keys ...limitKey) (refund func(), err error) {
 	now := time.Now()
-	for _, k := range keys {
+	refund = func() {
+		for _, k := range keys {
+			k.l.refund(k.key, now)
+		}
+	}
+	for i, k := range keys {
 		ok, wait := k.l.allow(k.key, now)
 		if ok {
 			continue
 		}
+		for _, taken := range keys[:i] {
+			taken.l.refund(taken.key, now)
+		}
 		secs := max(1, int(math.Ceil(wait.Seconds())))
 		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
-		return echo.NewHTTPError(http.StatusTooManyRequests, "rate limited")
+		return nil, echo.NewHTTPError(http.StatusTooManyRequests, "rate limited")
 	}
-	return nil
+	return refund, nil
+}
+
+// addressKey is the rate-limit key for a client address: an IPv4 address
+// as it is, an IPv6 address by its /64. A home or a server usually gets a
+// whole /64 and can send from any of its 2^64 addresses, so limiting single
+// IPv6 addresses would limit nothing.
+func addressKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap()
+	if a.Is4() {
+		return a.String()
+	}
+	p, err := a.WithZone("").Prefix(64)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }

@@ -16,7 +16,7 @@ import (
 // viewRequest gives the views what every page needs, through the context.
 // It runs before anything that can fail, so that even an early error page
 // links its styles; render adds the session's part when it draws.
-func viewRequest(assets *static.Assets) echo.MiddlewareFunc {
+func viewRequest(assets *static.Assets, registrationClosed bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			r := c.Request()
@@ -24,6 +24,8 @@ func viewRequest(assets *static.Assets) echo.MiddlewareFunc {
 				RequestID: c.Response().Header().Get(echo.HeaderXRequestID),
 				Path:      r.URL.Path,
 				Asset:     assets.Path,
+
+				RegistrationClosed: registrationClosed,
 			}
 			c.SetRequest(r.WithContext(views.WithRequest(r.Context(), vr)))
 			return next(c)

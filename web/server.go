@@ -45,7 +45,19 @@ type Config struct {
 	// RateLimits bound sign-in and registration attempts; zero fields
 	// take the defaults (applied where the limiters are made).
 	RateLimits RateLimits
-	Logger     *slog.Logger
+	// RegistrationClosed hides the Register link and answers /register
+	// with 403 (REGISTRATION=closed); accounts are then made with the CLI.
+	RegistrationClosed bool
+	// HashConcurrency bounds password hashes computed at once (default
+	// GOMAXPROCS); HashWait is how long a request waits for a turn before
+	// it gets a 503 (default 1 s). See hashGate.
+	HashConcurrency int
+	HashWait        time.Duration
+	Logger          *slog.Logger
+
+	// hashing replaces the gate built from HashConcurrency, so that tests
+	// can hold its slots.
+	hashing *hashGate
 }
 
 func (c *Config) setDefaults() {
@@ -63,6 +75,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.hashing == nil {
+		c.hashing = newHashGate(c.HashConcurrency, c.HashWait)
 	}
 }
 
@@ -105,7 +120,7 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 		requestLogger(cfg.Logger),
 		recoverPanics(cfg.Logger),
 		securityHeaders,
-		viewRequest(assets),
+		viewRequest(assets, cfg.RegistrationClosed),
 		middleware.BodyLimit(cfg.BodyLimit),
 		// Everything a person sees (unmatched paths too, so the 404 page
 		// knows who is signed in) goes through sessions, CSRF and the user.
@@ -122,7 +137,13 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 	e.GET("/", home)
 	guest := routes{e: e, mw: []echo.MiddlewareFunc{requireGuest}}
 	signedIn := routes{e: e, mw: []echo.MiddlewareFunc{requireUser}}
-	auth, err := NewAuthHandler(store, cfg.RateLimits, cfg.Logger)
+	auth, err := newAuthHandler(store, authConfig{
+		limits:             cfg.RateLimits,
+		registrationClosed: cfg.RegistrationClosed,
+		hashing:            cfg.hashing,
+		devices:            newDeviceCookies(cfg, proxies),
+		logger:             cfg.Logger,
+	})
 	if err != nil {
 		return nil, err
 	}

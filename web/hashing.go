@@ -1,0 +1,67 @@
+package web
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+)
+
+// hashGate bounds how many password hashes (argon2id, 19 MiB each) the
+// server computes at once, so that a flood of sign-ins costs at most
+// slots × 19 MiB instead of exhausting memory. Each hash keeps one core
+// busy, so more slots than cores would add memory and no throughput.
+//
+// The gate lives here, in the HTTP layer, rather than around the hash in
+// models: what to do when it is full (wait a little, then answer 503 with
+// Retry-After) is a decision about requests, while the command line hashes
+// one password and must never be turned away.
+type hashGate struct {
+	slots chan struct{}
+	wait  time.Duration // how long a request waits for a slot
+}
+
+// defaultHashWait is how long a sign-in waits for a slot: several hashes'
+// worth, so that a burst of real sign-ins queues instead of failing.
+const defaultHashWait = time.Second
+
+// newHashGate returns a gate with n slots (GOMAXPROCS, which follows the
+// container's CPU limit, when n ≤ 0).
+func newHashGate(n int, wait time.Duration) *hashGate {
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	if wait <= 0 {
+		wait = defaultHashWait
+	}
+	return &hashGate{slots: make(chan struct{}, n), wait: wait}
+}
+
+// errHashingBusy is the 503 for a request that found no slot in time.
+var errHashingBusy = echo.NewHTTPError(http.StatusServiceUnavailable, "password hashing at capacity")
+
+// run calls hash once a slot is free. When none frees up within the wait
+// it returns errHashingBusy with Retry-After set, without hashing.
+func (g *hashGate) run(c echo.Context, hash func()) error {
+	t := time.NewTimer(g.wait)
+	defer t.Stop()
+	select {
+	case g.slots <- struct{}{}:
+	case <-t.C:
+		secs := max(1, int(math.Ceil(g.wait.Seconds())))
+		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		return errHashingBusy
+	case <-c.Request().Context().Done():
+		return c.Request().Context().Err()
+	}
+	defer func() { <-g.slots }()
+	hash()
+	return nil
+}
+
+// isHashingBusy reports whether err is the gate's 503.
+func isHashingBusy(err error) bool { return errors.Is(err, errHashingBusy) }
