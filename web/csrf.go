@@ -11,8 +11,10 @@ import (
 var errCSRF = echo.NewHTTPError(http.StatusForbidden, "csrf")
 
 // verifyCSRF requires the session's token on every unsafe request, from the
-// X-CSRF-Token header (htmx) or the _csrf form field (plain forms). The
-// token is tied to the session, which is renewed on sign-in and sign-out.
+// X-CSRF-Token header (htmx) or the _csrf field of the body (plain forms),
+// never the query string: URLs end up in logs, histories and Referer
+// headers. The token is tied to the session, which is renewed on sign-in
+// and sign-out.
 func verifyCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		switch c.Request().Method {
@@ -22,7 +24,7 @@ func verifyCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 		want := sessionFrom(c).csrfToken()
 		got := c.Request().Header.Get("X-CSRF-Token")
 		if got == "" {
-			got = c.FormValue("_csrf")
+			got = c.Request().PostFormValue("_csrf")
 		}
 		if want == "" || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
 			return errCSRF

@@ -72,6 +72,8 @@ func errorPage(status int, requestID string) views.ErrorPage {
 		p.Title, p.Message = "Too many attempts", "Too many attempts in a short time."
 	case http.StatusRequestEntityTooLarge:
 		p.Title, p.Message = "Too much text", "What you sent is larger than taskapp accepts."
+	case http.StatusUnsupportedMediaType:
+		p.Title, p.Message = "Unsupported form", "taskapp does not accept file uploads here."
 	case http.StatusMethodNotAllowed:
 		p.Title, p.Message = "Not allowed", "That action is not available here."
 	case http.StatusServiceUnavailable:

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -17,18 +18,64 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
-// securityHeaders sets the headers every response carries.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
-		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-		return next(c)
+// strictTransportSecurity tells browsers to use https only for a year.
+// Subdomains are left out: they may be other people's services.
+const strictTransportSecurity = "max-age=31536000"
+
+// securityHeaders sets the headers every response carries, and HSTS on
+// responses to requests that came over https (directly or through a
+// trusted proxy): sent over plain http it would be ignored, and an
+// operator trying taskapp on http://localhost should not pin https.
+func securityHeaders(proxies trustedProxies) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			h := c.Response().Header()
+			h.Set("Content-Security-Policy", contentSecurityPolicy)
+			h.Set("X-Content-Type-Options", "nosniff")
+			h.Set("X-Frame-Options", "DENY")
+			h.Set("Referrer-Policy", "same-origin")
+			h.Set("Cross-Origin-Opener-Policy", "same-origin")
+			h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+			if proxies.https(c.Request()) {
+				h.Set("Strict-Transport-Security", strictTransportSecurity)
+			}
+			return next(c)
+		}
 	}
+}
+
+// requestID gives every request an id, shown on error pages and logged.
+// A client's X-Request-ID is ignored, since anyone could put text of their
+// choosing on the page and in the logs; one set by a trusted proxy is kept
+// (when short and plain), so that its logs and ours line up.
+func requestID(proxies trustedProxies) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			id := r.Header.Get(echo.HeaderXRequestID)
+			if !proxies.trusts(r) || !plainID(id) {
+				id = rand.Text()
+			}
+			// The request logger reads the request's header first.
+			r.Header.Set(echo.HeaderXRequestID, id)
+			c.Response().Header().Set(echo.HeaderXRequestID, id)
+			return next(c)
+		}
+	}
+}
+
+// plainID reports whether a proxy's request id is safe to show and log:
+// 1 to 128 letters, digits, '-', '_' or '.'.
+func plainID(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for _, r := range id {
+		if !('a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' || r == '-' || r == '_' || r == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // requestLogger logs one line per request with slog: Error for 5xx, Warn

@@ -27,7 +27,10 @@ func viewRequest(assets *static.Assets, registrationClosed bool) echo.Middleware
 
 				RegistrationClosed: registrationClosed,
 			}
-			c.SetRequest(r.WithContext(views.WithRequest(r.Context(), vr)))
+			// In place, not c.SetRequest: this runs in Echo's Pre chain,
+			// and Echo routes the *http.Request it was given, whose Method
+			// the override after this may still change.
+			*r = *r.WithContext(views.WithRequest(r.Context(), vr))
 			return next(c)
 		}
 	}

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"taskapp/models"
 	"taskapp/static"
@@ -111,17 +110,18 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 	eh := &errorHandler{logger: cfg.Logger}
 	e.HTTPErrorHandler = eh.handle
 
-	// Pre runs before routing, so an overridden method picks the route.
-	e.Pre(middleware.MethodOverrideWithConfig(middleware.MethodOverrideConfig{
-		Getter: middleware.MethodFromForm("_method"),
-	}))
-	e.Use(
-		middleware.RequestID(),
+	// Pre runs before routing: everything that must hold for any answer
+	// (a 404, a 405, a 413) and the body rules, whose method override
+	// picks the route and so must run first, under the body limit.
+	e.Pre(
+		requestID(proxies),
 		requestLogger(cfg.Logger),
 		recoverPanics(cfg.Logger),
-		securityHeaders,
+		securityHeaders(proxies),
 		viewRequest(assets, cfg.RegistrationClosed),
-		middleware.BodyLimit(cfg.BodyLimit),
+		bodyRules{limit: cfg.BodyLimit}.middleware(),
+	)
+	e.Use(
 		// Everything a person sees (unmatched paths too, so the 404 page
 		// knows who is signed in) goes through sessions, CSRF and the user.
 		unlessMachine(sessions.middleware),
@@ -134,7 +134,7 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 	e.Match([]string{http.MethodGet, http.MethodHead}, static.URLPrefix+"*", echo.WrapHandler(assets.Handler()))
 	NewHealthHandler(store).Routes(e)
 
-	e.GET("/", home)
+	e.Match([]string{http.MethodGet, http.MethodHead}, "/", home)
 	guest := routes{e: e, mw: []echo.MiddlewareFunc{requireGuest}}
 	signedIn := routes{e: e, mw: []echo.MiddlewareFunc{requireUser}}
 	auth, err := newAuthHandler(store, authConfig{
@@ -189,8 +189,10 @@ func (r routes) with(m []echo.MiddlewareFunc) []echo.MiddlewareFunc {
 	return append(append([]echo.MiddlewareFunc{}, r.mw...), m...)
 }
 
+// GET registers a page, which answers HEAD as well: HEAD is GET without
+// the body (net/http drops what a handler writes for HEAD).
 func (r routes) GET(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
-	return r.e.GET(path, h, r.with(m)...)
+	return r.e.Match([]string{http.MethodGet, http.MethodHead}, path, h, r.with(m)...)[0]
 }
 
 func (r routes) POST(path string, h echo.HandlerFunc, m ...echo.MiddlewareFunc) *echo.Route {
