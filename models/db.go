@@ -43,7 +43,9 @@ type Config struct {
 	// PostgreSQL before it fails with ErrUnavailable (DATABASE_WAIT,
 	// default DefaultWaitBudget; see waitingPool).
 	WaitBudget time.Duration
-	// Echo logs every SQL statement at Info (DATABASE_ECHO).
+	// Echo logs every SQL statement at Info (DATABASE_ECHO), with
+	// placeholders where the values go: values are password hashes and
+	// people's tasks, which do not belong in logs.
 	Echo   bool
 	Logger *slog.Logger
 }
@@ -109,7 +111,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 func gormConfig(cfg Config) *gorm.Config {
 	lg := logger.Discard
 	if cfg.Echo {
-		lg = logger.NewSlogLogger(cfg.Logger, logger.Config{LogLevel: logger.Info, IgnoreRecordNotFoundError: true})
+		lg = logger.NewSlogLogger(cfg.Logger, logger.Config{LogLevel: logger.Info, IgnoreRecordNotFoundError: true, ParameterizedQueries: true})
 	}
 	return &gorm.Config{
 		Logger:  lg,
@@ -182,6 +184,9 @@ func openSQLite(ctx context.Context, cfg Config, path string) (*Store, error) {
 		if err := os.MkdirAll(dir, 0o700); err != nil {
 			return nil, fmt.Errorf("models: create database directory: %w", err)
 		}
+	}
+	if err := createPrivate(path); err != nil {
+		return nil, err
 	}
 	// busy_timeout comes first so the other pragmas wait for a lock held
 	// by another process (a `taskapp migrate` beside a running server).
