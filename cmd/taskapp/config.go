@@ -44,6 +44,9 @@ type serveConfig struct {
 	PprofAddr string
 	// Backups schedules automatic backups (BACKUP_DIR and friends).
 	Backups autoBackupConfig
+	// RegistrationClosed turns the Register page away (REGISTRATION=closed;
+	// default open).
+	RegistrationClosed bool
 }
 
 // config is everything taskapp reads from its environment.
@@ -116,6 +119,13 @@ func loadConfig(getenv func(string) string, stderr io.Writer) (config, error) {
 	}
 	if cfg.Serve.Backups, err = loadAutoBackupConfig(getenv); err != nil {
 		return cfg, err
+	}
+	switch v := strings.ToLower(env("REGISTRATION")); v {
+	case "", "open":
+	case "closed":
+		cfg.Serve.RegistrationClosed = true
+	default:
+		return cfg, usageErrorf("REGISTRATION must be open or closed, not %q", getenv("REGISTRATION"))
 	}
 	cfg.Serve.PprofAddr = env("PPROF_ADDR")
 	if err := checkPprofAddr(cfg.Serve.PprofAddr); err != nil {

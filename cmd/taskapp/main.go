@@ -70,7 +70,8 @@ Environment:
                       sqlite:PATH for an SQLite file
                       (default: SQLite at ./data/taskapp.db)
   DATABASE_POOL_SIZE  most open connections, all kept idle (default 10)
-  DATABASE_ECHO       log every SQL statement: true, false, 1 or 0 (default false)
+  DATABASE_ECHO       log every SQL statement, with placeholders for the
+                      values: true, false, 1 or 0 (default false)
   DATABASE_REPLICA_URLS
                       comma-separated postgres:// URLs of streaming replicas
                       that serve reads (default none)
@@ -83,6 +84,9 @@ Environment:
   SECURE_COOKIES      Secure cookie flag: auto, true or false (default auto)
   TRUSTED_PROXIES     comma-separated addresses or CIDRs of reverse proxies
                       whose X-Forwarded-For/-Proto are believed (default none)
+  REGISTRATION        open: anyone may create an account; closed: the Register
+                      page answers 403 and the operator makes accounts with
+                      'taskapp user add' (default open)
   LOG_FORMAT          text or json, on standard error (default text)
   PPROF_ADDR          serve net/http/pprof on this loopback HOST:PORT
                       (default: off)

@@ -356,6 +356,7 @@ func TestUsageErrors(t *testing.T) {
 		{"wait zero", environ{"DATABASE_WAIT": "0s"}, []string{"serve"}, "DATABASE_WAIT must be a positive duration"},
 		{"secure cookies", environ{"SECURE_COOKIES": "sometimes"}, nil, "SECURE_COOKIES must be auto, true or false"},
 		{"log format", environ{"LOG_FORMAT": "xml"}, nil, "LOG_FORMAT must be text or json"},
+		{"registration", environ{"REGISTRATION": "invite"}, nil, `REGISTRATION must be open or closed, not "invite"`},
 		{"database scheme", environ{"DATABASE_URL": "mysql://db/x"}, []string{"migrate", "up"}, "DATABASE_URL must start with"},
 		{"empty sqlite path", environ{"DATABASE_URL": "sqlite:"}, []string{"migrate", "up"}, "sqlite: needs a file path"},
 	}
@@ -487,7 +488,7 @@ func TestLoadConfig(t *testing.T) {
 		{"defaults", environ{}, nil, func(c config) string {
 			if c.DB.URL != "" || c.DB.PoolSize != 10 || c.DB.Echo || c.DB.WaitBudget != 5*time.Second ||
 				c.Serve.Addr != "127.0.0.1:8080" || c.Serve.SecureCookies != "" ||
-				c.Serve.SessionSecret != "" || c.Serve.DataDir != "data" {
+				c.Serve.SessionSecret != "" || c.Serve.DataDir != "data" || c.Serve.RegistrationClosed {
 				return "not the product's defaults"
 			}
 			return ""
@@ -510,6 +511,18 @@ func TestLoadConfig(t *testing.T) {
 		{"echo 1 and 0", environ{"DATABASE_ECHO": "1"}, nil, func(c config) string {
 			if !c.DB.Echo {
 				return "DATABASE_ECHO=1 should log SQL"
+			}
+			return ""
+		}},
+		{"registration closed", environ{"REGISTRATION": " Closed "}, nil, func(c config) string {
+			if !c.Serve.RegistrationClosed {
+				return "REGISTRATION=closed should close registration"
+			}
+			return ""
+		}},
+		{"registration open", environ{"REGISTRATION": "open"}, nil, func(c config) string {
+			if c.Serve.RegistrationClosed {
+				return "REGISTRATION=open should leave registration open"
 			}
 			return ""
 		}},

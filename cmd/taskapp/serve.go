@@ -87,10 +87,11 @@ func serve(ctx context.Context, cfg serveConfig, store *models.Store, logger *sl
 		return fmt.Errorf("serve: %w", err)
 	}
 	e, err := web.New(web.Config{
-		SessionKeys:    keys,
-		SecureCookies:  cfg.SecureCookies,
-		TrustedProxies: cfg.TrustedProxies,
-		Logger:         logger,
+		SessionKeys:        keys,
+		SecureCookies:      cfg.SecureCookies,
+		TrustedProxies:     cfg.TrustedProxies,
+		RegistrationClosed: cfg.RegistrationClosed,
+		Logger:             logger,
 	}, store, assets)
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
