@@ -16,7 +16,7 @@ import (
 )
 
 // The versions both dialects share, oldest first.
-var wantVersions = []int64{202512301000, 202512301001, 202611261800, 202612021200}
+var wantVersions = []int64{202512301000, 202512301001, 202611261800, 202612021000, 202612021200}
 
 // schemaObjects lists what the migrations create: tables, indexes,
 // triggers and functions, by name, leaving out goose's own table.
@@ -58,11 +58,13 @@ func wantObjects(dialect migrations.Dialect) []string {
 	objs := []string{
 		"index idx_tasks_user_created", "index idx_tasks_user_id", "index idx_tasks_user_status_created",
 		"index idx_users_email_lower", "table tasks", "table users",
+		"index idx_sessions_expires_at", "index idx_sessions_user_id", "table sessions",
 		"trigger update_tasks_updated_at", "trigger update_users_updated_at",
 	}
 	if dialect == migrations.Postgres {
 		objs = append(objs, "function update_updated_at_column",
-			"index tasks_pkey", "index users_email_key", "index users_pkey")
+			"index tasks_pkey", "index users_email_key", "index users_pkey",
+			"index sessions_pkey", "index sessions_token_hash_key")
 	}
 	slices.Sort(objs)
 	return objs

@@ -117,7 +117,7 @@ func TestSetPasswordHashTimestamps(t *testing.T) {
 	s := dbtest.New(t)
 	u := newUser(t, s, "pw@example.com")
 	tick()
-	if err := s.SetPasswordHash(t.Context(), u.ID, "new-hash"); err != nil {
+	if err := s.SetPasswordHash(t.Context(), u.ID, "new-hash", 0); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.UserByID(t.Context(), u.ID)
@@ -127,7 +127,7 @@ func TestSetPasswordHashTimestamps(t *testing.T) {
 	if got.HashedPassword != "new-hash" || !got.UpdatedAt.After(u.UpdatedAt) || !got.CreatedAt.Equal(u.CreatedAt) {
 		t.Errorf("after SetPasswordHash: %+v (was %+v)", got, u)
 	}
-	if err := s.SetPasswordHash(t.Context(), u.ID+1000, "x"); !errors.Is(err, models.ErrNotFound) {
+	if err := s.SetPasswordHash(t.Context(), u.ID+1000, "x", 0); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("SetPasswordHash on a missing user: %v, want ErrNotFound", err)
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"gorm.io/gorm"
 )
 
 // CreateUser adds an account. The email is normalized and validated here;
@@ -65,21 +67,38 @@ func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 	return &u, nil
 }
 
-// SetPasswordHash replaces an account's password hash.
-func (s *Store) SetPasswordHash(ctx context.Context, id int64, hashedPassword string) error {
+// SetPasswordHash replaces an account's password hash and, in the same
+// transaction, ends every session of the account except keepSession (0
+// ends them all): whoever knew the old password is signed out everywhere.
+func (s *Store) SetPasswordHash(ctx context.Context, id int64, hashedPassword string, keepSession int64) error {
 	db, done := s.writer(ctx, id)
 	defer done()
-	res := db.Model(&User{ID: id}).Update("hashed_password", hashedPassword)
-	if res.Error != nil {
-		return classify("models: set password", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("models: set password: %w", ErrNotFound)
-	}
-	return nil
+	return db.Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&User{ID: id}).Update("hashed_password", hashedPassword)
+		if res.Error != nil {
+			return classify("models: set password", res.Error)
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("models: set password: %w", ErrNotFound)
+		}
+		_, err := deleteSessions(tx, id, keepSession)
+		return err
+	})
 }
 
-// DeleteUser removes an account; the database cascades to its tasks.
+// Users lists every account, oldest first, for the operator.
+func (s *Store) Users(ctx context.Context) ([]User, error) {
+	var out []User
+	db, cancel := s.primaryReader(ctx)
+	defer cancel()
+	if err := db.Order("id").Find(&out).Error; err != nil {
+		return nil, classify("models: list users", err)
+	}
+	return out, nil
+}
+
+// DeleteUser removes an account; the database cascades to its tasks and
+// sessions, so it is signed out everywhere.
 func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 	db, done := s.writer(ctx, id)
 	defer done()

@@ -18,6 +18,8 @@ const (
 	PathAccount         = "/account"
 	PathAccountPassword = "/account/password"
 	PathAccountDelete   = "/account/delete"
+	PathAccountSessions = "/account/sessions"
+	PathAccountSession  = "/account/sessions/:id"
 
 	PathTasks          = "/tasks"
 	PathTaskCounts     = "/tasks/counts"
@@ -34,6 +36,9 @@ func TaskEditURL(id int64) string { return withID(PathTaskEdit, id) }
 
 // TaskDeleteURL is the page that asks before a delete without JavaScript.
 func TaskDeleteURL(id int64) string { return withID(PathTaskDeleteForm, id) }
+
+// SessionURL is where one of the account's sessions is ended.
+func SessionURL(id int64) string { return withID(PathAccountSession, id) }
 
 func withID(pattern string, id int64) string {
 	return strings.Replace(pattern, ":id", strconv.FormatInt(id, 10), 1)

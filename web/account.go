@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,9 +16,12 @@ import (
 // accountStore is what the account pages need from the store.
 type accountStore interface {
 	UserByID(ctx context.Context, id int64) (*models.User, error)
-	SetPasswordHash(ctx context.Context, id int64, hashedPassword string) error
+	SetPasswordHash(ctx context.Context, id int64, hashedPassword string, keepSession int64) error
 	DeleteUser(ctx context.Context, id int64) error
 	CountTasks(ctx context.Context, userID int64, query string) (models.StatusCounts, error)
+	SessionsOf(ctx context.Context, userID int64, now time.Time) ([]models.Session, error)
+	DeleteSession(ctx context.Context, userID, id int64) error
+	DeleteSessions(ctx context.Context, userID, keep int64) (int64, error)
 }
 
 // AccountHandler serves the account page, password change and deletion.
@@ -26,12 +30,13 @@ type AccountHandler struct {
 	// passwordChecks bounds guesses at the current password by whoever
 	// holds a session (a borrowed laptop, a stolen cookie), per account.
 	passwordChecks *limiter
+	now            func() time.Time // the sessions' clock
 }
 
 // NewAccountHandler returns the account handlers.
-func NewAccountHandler(store accountStore, limits RateLimits) *AccountHandler {
+func NewAccountHandler(store accountStore, limits RateLimits, now func() time.Time) *AccountHandler {
 	limits.setDefaults()
-	return &AccountHandler{store: store, passwordChecks: newLimiter(limits.PerAccount)}
+	return &AccountHandler{store: store, passwordChecks: newLimiter(limits.PerAccount), now: now}
 }
 
 // Routes registers the account routes on a signed-in group.
@@ -39,6 +44,8 @@ func (h *AccountHandler) Routes(r router) {
 	r.GET(views.PathAccount, h.show)
 	r.POST(views.PathAccountPassword, h.changePassword)
 	r.POST(views.PathAccountDelete, h.deleteAccount)
+	r.DELETE(views.PathAccountSession, h.endSession)
+	r.DELETE(views.PathAccountSessions, h.endOtherSessions)
 }
 
 // passwordForm changes the password of the signed-in account.
@@ -98,6 +105,9 @@ func (h *AccountHandler) render(c echo.Context, status int, p views.AccountPage)
 		return err
 	}
 	p.Email, p.MemberSince, p.Tasks = u.Email, u.CreatedAt, counts.All()
+	if p.Sessions, err = h.sessionsView(c); err != nil {
+		return err
+	}
 	return render(c, status, views.Account(p), nil)
 }
 
@@ -134,16 +144,10 @@ func (h *AccountHandler) changePassword(c echo.Context) error {
 	}
 	ctx := c.Request().Context()
 	u := currentUser(c)
-	if err := h.store.SetPasswordHash(ctx, u.ID, hash); err != nil {
+	// Every other session ends with the old password; this one stays.
+	if err := h.store.SetPasswordHash(ctx, u.ID, hash, sessionFrom(c).recordID()); err != nil {
 		return err
 	}
-	// Reload rather than patch u: the session must hold the print of the
-	// hash that is stored now.
-	u, err = h.store.UserByID(ctx, u.ID)
-	if err != nil {
-		return err
-	}
-	sessionFrom(c).refreshPassword(u)
 	flash(c, views.FlashSuccess, "Your password has been changed. Any other sessions were signed out.")
 	return redirect(c, views.PathAccount)
 }
@@ -170,7 +174,10 @@ func (h *AccountHandler) deleteAccount(c echo.Context) error {
 	if err := h.store.DeleteUser(c.Request().Context(), currentUser(c).ID); err != nil && !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
-	sessionFrom(c).signOut()
+	// The database ended every session with the account.
+	if err := sessionFrom(c).signOut(c); err != nil {
+		return err
+	}
 	flash(c, views.FlashSuccess, "Your account and all its tasks have been deleted.")
 	return redirect(c, views.PathLogin)
 }

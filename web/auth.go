@@ -180,7 +180,9 @@ func (h *AuthHandler) register(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	sessionFrom(c).signIn(u)
+	if err := sessionFrom(c).signIn(c, u); err != nil {
+		return err
+	}
 	flash(c, views.FlashSuccess, "Welcome to taskapp! Your account is ready.")
 	return redirect(c, views.PathTasks)
 }
@@ -254,7 +256,9 @@ func (h *AuthHandler) login(c echo.Context) error {
 	if err := h.devices.issue(c, email); err != nil {
 		return fmt.Errorf("web: device cookie: %w", err)
 	}
-	sessionFrom(c).signIn(u)
+	if err := sessionFrom(c).signIn(c, u); err != nil {
+		return err
+	}
 	if f.Next != "" {
 		return redirect(c, f.Next)
 	}
@@ -288,7 +292,9 @@ func (h *AuthHandler) authenticate(c echo.Context, email, password string) (*mod
 }
 
 func (h *AuthHandler) logout(c echo.Context) error {
-	sessionFrom(c).signOut()
+	if err := sessionFrom(c).signOut(c); err != nil {
+		return err
+	}
 	flash(c, views.FlashSuccess, "You have logged out.")
 	return redirect(c, views.PathLogin)
 }

@@ -376,33 +376,58 @@ func TestLogout(t *testing.T) {
 	wantRedirect(t, b.post("/logout", nil), "/login")
 }
 
-// Sessions live only in the signed cookie: logging out replaces the
-// browser's cookie, but a copy taken before stays valid until it expires
-// (idle timeout, maximum age), the password changes, or the session keys
-// rotate. This test pins that down; a server-side revocation list would
-// flip the last assertion.
-func TestLogoutDoesNotRevokeCopiedCookie(t *testing.T) {
+// Logout ends the session on the server: a copy of the cookie taken
+// before (a stolen cookie, a browser that ignored the new one) is then a
+// signed-out visitor's, on this instance and on any other serving the
+// same database.
+func TestLogoutEndsCopiedCookieEverywhere(t *testing.T) {
 	t.Parallel()
 	app := newTestApp(t)
+	other := app.restart() // a second instance on the same database
 	b := app.signedIn("copy@example.com")
 	u, _ := url.Parse(app.srv.URL)
 	stolen := b.client.Jar.Cookies(u)
+	wantSignedIn(t, replay(t, other, stolen))
 
 	b.get("/account")
 	wantRedirect(t, b.post("/logout", nil), "/login")
 	wantSignedOut(t, b)
+	wantSignedOut(t, replay(t, app, stolen))
+	wantSignedOut(t, replay(t, other, stolen))
+	thief := replay(t, app, stolen)
+	thief.get("/login")
+	wantRedirect(t, thief.post("/tasks", url.Values{"title": {"planted"}}), "/login")
+}
 
-	thief := app.browser()
-	thief.client.Jar.SetCookies(u, stolen)
-	wantSignedIn(t, thief)
-
-	// Changing the password does end it.
-	b.login("copy@example.com", testPassword)
+// Sign-out renews the whole session, not just the user in it: the CSRF
+// token of the signed-in page is refused afterwards, and the cookie is a
+// new one.
+func TestSignOutRenewsSessionAndToken(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	b := app.signedIn("renew@example.com")
 	b.get("/account")
-	wantRedirect(t, b.post("/account/password", url.Values{
-		"current_password": {testPassword}, "password": {"a new password"}, "password_confirm": {"a new password"},
-	}), "/account")
-	wantSignedOut(t, thief)
+	oldToken := b.csrf
+	u, _ := url.Parse(app.srv.URL)
+	var oldCookie string
+	for _, c := range b.client.Jar.Cookies(u) {
+		if c.Name == sessionCookie {
+			oldCookie = c.Value
+		}
+	}
+	out := b.post("/logout", nil)
+	wantRedirect(t, out, "/login")
+	if sessionCookieOf(t, out).Value == oldCookie {
+		t.Error("sign-out kept the cookie")
+	}
+	b.get("/login")
+	if b.csrf == "" || b.csrf == oldToken {
+		t.Fatalf("sign-out kept the CSRF token %q", oldToken)
+	}
+	// The old token, from the page seen while signed in, no longer works.
+	p := b.postRaw("/login", url.Values{"_csrf": {oldToken}, "email": {"renew@example.com"}, "password": {testPassword}})
+	wantStatus(t, p, http.StatusForbidden)
+	wantSignedOut(t, b)
 }
 
 func TestSignedOutVisitorsAreSentToLogin(t *testing.T) {

@@ -36,6 +36,9 @@ type Config struct {
 	// session this long after sign-in.
 	IdleTimeout   time.Duration
 	MaxSessionAge time.Duration
+	// Now is the clock sessions are judged by (time.Now when nil); tests
+	// move it instead of sleeping.
+	Now func() time.Time
 	// PerPage is how many tasks a list page shows; 0 leaves the store's
 	// default (models.DefaultPerPage).
 	PerPage int
@@ -69,6 +72,9 @@ func (c *Config) setDefaults() {
 	if c.MaxSessionAge <= 0 {
 		c.MaxSessionAge = 30 * 24 * time.Hour
 	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
 	if c.BodyLimit == "" {
 		c.BodyLimit = "256K"
 	}
@@ -101,7 +107,7 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 		return nil, fmt.Errorf("web: SECURE_COOKIES %w", err)
 	}
 	proxies := trustedProxies(cfg.TrustedProxies)
-	sessions := newSessionManager(cfg, proxies)
+	sessions := newSessionManager(cfg, proxies, store)
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -127,7 +133,7 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 		unlessMachine(sessions.middleware),
 		// The user is loaded before the CSRF check so that a 403 page
 		// still shows who is signed in.
-		unlessMachine(loadUser(store)),
+		unlessMachine(sessions.loadUser),
 		unlessMachine(verifyCSRF),
 	)
 
@@ -148,7 +154,7 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 		return nil, err
 	}
 	auth.Routes(guest, signedIn)
-	NewAccountHandler(store, cfg.RateLimits).Routes(signedIn)
+	NewAccountHandler(store, cfg.RateLimits, cfg.Now).Routes(signedIn)
 	NewTaskHandler(store, cfg.PerPage).Routes(signedIn)
 	return e, nil
 }

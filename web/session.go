@@ -1,10 +1,10 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -20,68 +20,78 @@ import (
 // sessionCookie is the name of the session cookie.
 const sessionCookie = "taskapp_session"
 
-// Session value keys.
+// Session value keys. keySID is the token of the server-side session
+// record (see models.Session); a cookie without one is a signed-out
+// visitor's, holding only a CSRF token and flash messages.
 const (
-	keyUserID  = "uid"
-	keyPWPrint = "pwfp"
-	keyCSRF    = "csrf"
-	keyCreated = "created"
-	keySeen    = "seen"
-	keyFlash   = "flash"
+	keySID   = "sid"
+	keyCSRF  = "csrf"
+	keyFlash = "flash"
 )
 
-// seenGranularity limits how often last-seen is rewritten, so most
-// responses don't need a new cookie.
-const seenGranularity = time.Minute
+// sessionStore is what sessions need from the store.
+type sessionStore interface {
+	CreateSession(ctx context.Context, ns models.NewSession, now time.Time, life models.SessionLifetime) (string, *models.Session, error)
+	SessionByToken(ctx context.Context, token string, now time.Time) (*models.Session, *models.User, error)
+	TouchSession(ctx context.Context, sess *models.Session, now time.Time, life models.SessionLifetime) error
+	DeleteSession(ctx context.Context, userID, id int64) error
+}
 
-// sessionManager keeps sessions in signed, encrypted cookies. Nothing is
-// stored server-side, so there is no sessions table to migrate or clean.
+// sessionManager keeps a signed, encrypted cookie per browser and, for a
+// signed-in one, a record in the sessions table that the cookie names.
+// The record is the authority: deleting it signs the browser out wherever
+// its cookie is replayed, on every instance.
 type sessionManager struct {
-	store   *sessions.CookieStore
-	idle    time.Duration
-	maxAge  time.Duration
+	cookies *sessions.CookieStore
+	store   sessionStore
+	life    models.SessionLifetime
+	now     func() time.Time
 	secure  string
 	proxies trustedProxies
 	logger  *slog.Logger
 }
 
-func newSessionManager(cfg Config, proxies trustedProxies) *sessionManager {
-	store := sessions.NewCookieStore(cfg.SessionKeys...)
-	store.MaxAge(int(cfg.MaxSessionAge.Seconds()))
+func newSessionManager(cfg Config, proxies trustedProxies, store sessionStore) *sessionManager {
+	cookies := sessions.NewCookieStore(cfg.SessionKeys...)
+	cookies.MaxAge(int(cfg.MaxSessionAge.Seconds()))
 	// gorilla/sessions defaults to Secure and SameSite=None: set every
 	// option explicitly. Secure is decided per request in save.
-	store.Options = &sessions.Options{
+	cookies.Options = &sessions.Options{
 		Path:     "/",
 		MaxAge:   int(cfg.MaxSessionAge.Seconds()),
 		HttpOnly: true,
 		SameSite: http.SameSiteLaxMode,
 	}
-	return &sessionManager{store: store, idle: cfg.IdleTimeout, maxAge: cfg.MaxSessionAge, secure: cfg.SecureCookies, proxies: proxies, logger: cfg.Logger}
+	return &sessionManager{
+		cookies: cookies,
+		store:   store,
+		life:    models.SessionLifetime{Idle: cfg.IdleTimeout, Max: cfg.MaxSessionAge},
+		now:     cfg.Now,
+		secure:  cfg.SecureCookies,
+		proxies: proxies,
+		logger:  cfg.Logger,
+	}
 }
 
-// session is one request's view of the cookie. Changes are written back
-// once, just before the response headers go out.
+// session is one request's view of the cookie, and of the record when
+// signed in. Cookie changes are written back once, just before the
+// response headers go out.
 type session struct {
-	raw   *sessions.Session
-	dirty bool
+	m      *sessionManager
+	raw    *sessions.Session
+	dirty  bool
+	record *models.Session // nil when signed out
 }
 
-// middleware loads the session (a fresh one when the cookie is missing,
-// forged, idle too long or too old) and arranges for it to be saved.
+// middleware loads the cookie (a fresh one when it is missing or forged)
+// and arranges for it to be saved.
 func (m *sessionManager) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		r := c.Request()
-		raw, err := m.store.Get(r, sessionCookie)
-		s := &session{raw: raw}
-		now := time.Now()
-		created, _ := raw.Values[keyCreated].(int64)
-		seen, _ := raw.Values[keySeen].(int64)
+		raw, err := m.cookies.Get(c.Request(), sessionCookie)
+		s := &session{m: m, raw: raw}
 		// err means the cookie failed to decode (a rotated-out key, tampering).
-		if err != nil || raw.IsNew || now.Sub(time.Unix(created, 0)) > m.maxAge || now.Sub(time.Unix(seen, 0)) > m.idle {
-			s.reset(now)
-		} else if now.Sub(time.Unix(seen, 0)) > seenGranularity {
-			raw.Values[keySeen] = now.Unix()
-			s.dirty = true
+		if err != nil || raw.IsNew {
+			s.reset()
 		}
 		c.Set(ctxSession, s)
 		c.Response().Before(func() {
@@ -93,8 +103,38 @@ func (m *sessionManager) middleware(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// loadUser finds the session record the cookie names and its user, in one
+// query, and puts the user in the context. A record that is gone (signed
+// out, ended from another device, expired, the user deleted) leaves a
+// signed-out visitor with a fresh cookie and CSRF token.
+func (m *sessionManager) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		s := sessionFrom(c)
+		token, _ := s.raw.Values[keySID].(string)
+		if token == "" {
+			return next(c)
+		}
+		ctx, now := c.Request().Context(), m.now()
+		rec, u, err := m.store.SessionByToken(ctx, token, now)
+		switch {
+		case errors.Is(err, models.ErrNotFound):
+			s.reset()
+			return next(c)
+		case err != nil:
+			return err
+		}
+		if err := m.store.TouchSession(ctx, rec, now, m.life); err != nil {
+			// Last-seen is a convenience; the request goes on.
+			m.logger.Warn("touch session", "id", c.Response().Header().Get(echo.HeaderXRequestID), "error", err.Error())
+		}
+		s.record = rec
+		c.Set(ctxUser, u)
+		return next(c)
+	}
+}
+
 func (m *sessionManager) save(c echo.Context, s *session) {
-	opts := *m.store.Options
+	opts := *m.cookies.Options
 	switch m.secure {
 	case "true":
 		opts.Secure = true
@@ -109,42 +149,62 @@ func (m *sessionManager) save(c echo.Context, s *session) {
 	}
 }
 
-// reset empties the session and starts a new one: new CSRF token, new
-// creation time. Sign-in and sign-out both go through here, so a session
-// that existed before sign-in never carries over (no fixation).
-func (s *session) reset(now time.Time) {
+// reset empties the cookie and starts a new one with a new CSRF token.
+// Sign-in and sign-out both go through here, so a session that existed
+// before sign-in never carries over (no fixation), and a token seen while
+// signed in is useless after sign-out.
+func (s *session) reset() {
 	for k := range s.raw.Values {
 		delete(s.raw.Values, k)
 	}
 	s.raw.Values[keyCSRF] = newToken()
-	s.raw.Values[keyCreated] = now.Unix()
-	s.raw.Values[keySeen] = now.Unix()
+	s.record = nil
 	s.dirty = true
 }
 
-// signIn starts a fresh session for u.
-func (s *session) signIn(u *models.User) {
-	s.reset(time.Now())
-	s.raw.Values[keyUserID] = u.ID
-	s.raw.Values[keyPWPrint] = passwordPrint(u.HashedPassword)
+// signIn starts a fresh session for u: a new record, remembering the
+// browser and address it came from, and a new cookie naming it.
+func (s *session) signIn(c echo.Context, u *models.User) error {
+	if err := s.end(c); err != nil {
+		return err
+	}
+	r := c.Request()
+	token, rec, err := s.m.store.CreateSession(r.Context(), models.NewSession{
+		UserID:     u.ID,
+		UserAgent:  r.UserAgent(),
+		ClientAddr: c.RealIP(),
+	}, s.m.now(), s.m.life)
+	if err != nil {
+		return err
+	}
+	s.raw.Values[keySID] = token
+	s.record = rec
+	return nil
 }
 
-// signOut ends the session; the visitor keeps a fresh anonymous one.
-func (s *session) signOut() { s.reset(time.Now()) }
+// signOut ends the session on the server; the visitor keeps a fresh
+// anonymous cookie.
+func (s *session) signOut(c echo.Context) error { return s.end(c) }
 
-// refreshPassword records u's new password hash in this session, so that
-// it stays signed in while every other session of u is ended.
-func (s *session) refreshPassword(u *models.User) {
-	s.raw.Values[keyPWPrint] = passwordPrint(u.HashedPassword)
-	s.dirty = true
+// end deletes the record, if any, and resets the cookie. A record already
+// gone (ended from another device, or with its account) is what was asked.
+func (s *session) end(c echo.Context) error {
+	if rec := s.record; rec != nil {
+		err := s.m.store.DeleteSession(c.Request().Context(), rec.UserID, rec.ID)
+		if err != nil && !errors.Is(err, models.ErrNotFound) {
+			return err
+		}
+	}
+	s.reset()
+	return nil
 }
 
-// userID is the signed-in user's id and the password print the session
-// was issued for, or 0.
-func (s *session) userID() (int64, string) {
-	id, _ := s.raw.Values[keyUserID].(int64)
-	print, _ := s.raw.Values[keyPWPrint].(string)
-	return id, print
+// recordID is the id of the signed-in session's record, or 0.
+func (s *session) recordID() int64 {
+	if s.record == nil {
+		return 0
+	}
+	return s.record.ID
 }
 
 func (s *session) csrfToken() string {
@@ -172,14 +232,6 @@ func (s *session) popFlashes() []views.Flash {
 		out = append(out, views.Flash{Kind: views.FlashKind(kind), Message: msg})
 	}
 	return out
-}
-
-// passwordPrint identifies a password hash without revealing it. A session
-// remembers the print it was issued for; changing the password changes the
-// print, which ends every session issued before the change.
-func passwordPrint(hash string) string {
-	sum := sha256.Sum256([]byte("taskapp session password print\x00" + hash))
-	return hex.EncodeToString(sum[:12])
 }
 
 func newToken() string {

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -127,63 +128,77 @@ func replay(t *testing.T, app *testApp, cookies []*http.Cookie) *browser {
 	return b
 }
 
-// nextSecond waits for the start of the next second. Sessions keep their
-// times in whole seconds, rounded down; a session started after this
-// boundary is never judged older than it is.
-func nextSecond() time.Time {
-	now := time.Now()
-	start := now.Truncate(time.Second).Add(time.Second)
-	time.Sleep(start.Sub(now))
-	return start
+// testClock is the sessions' clock in tests: it moves only when told, so
+// that timeouts are tested exactly and without sleeping.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
 }
 
-// signedInUntil checks that b is still signed in, when the answer can
-// show it: on a loaded machine (-race, PostgreSQL, parallel tests) the
-// request may only be answered after deadline, and then proves nothing.
-func signedInUntil(t *testing.T, b *browser, deadline time.Time) {
-	t.Helper()
-	status := b.accountStatus()
-	if time.Now().After(deadline) {
-		t.Logf("answered after the session's deadline; not checking it (status %d)", status)
-		return
-	}
-	if status != http.StatusOK {
-		t.Fatalf("GET /account = %d before the session's deadline, want 200 (signed in)", status)
-	}
+func newTestClock() *testClock {
+	return &testClock{t: time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)}
 }
 
+func (c *testClock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// withClock makes an app judge sessions by c.
+func withClock(c *testClock) func(*Config) {
+	return func(cfg *Config) { cfg.Now = c.now }
+}
+
+// The idle timeout counts from the last use: a session used just before
+// its idle deadline lives on past it, and one left alone for the whole
+// timeout ends, for the browser and for any copy of its cookie.
 func TestSessionIdleTimeout(t *testing.T) {
 	t.Parallel()
-	const idle = 4 * time.Second
-	app := newTestApp(t, func(c *Config) { c.IdleTimeout = idle })
-	start := nextSecond()
+	const idle = 7 * 24 * time.Hour
+	clock := newTestClock()
+	app := newTestApp(t, withClock(clock), func(c *Config) { c.IdleTimeout = idle })
 	b := app.signedIn("idle@example.com")
-	signedIn := time.Now()
 	u, _ := url.Parse(app.srv.URL)
 	saved := b.client.Jar.Cookies(u)
-	signedInUntil(t, b, start.Add(idle))
-	time.Sleep(time.Until(signedIn.Add(idle + 200*time.Millisecond)))
-	wantSignedOut(t, b)
+
+	clock.advance(idle - time.Second)
+	wantSignedIn(t, b)
+	clock.advance(idle - time.Second) // 2×idle after sign-in, but used since
+	wantSignedIn(t, b)
+	clock.advance(idle)
 	// The server refuses the old cookie itself; it does not rely on the
 	// browser to drop it.
 	wantSignedOut(t, replay(t, app, saved))
+	wantSignedOut(t, b)
 }
 
+// The maximum age counts from sign-in: a session used every few days
+// (never idle) still ends that long after sign-in.
 func TestSessionMaximumAge(t *testing.T) {
 	t.Parallel()
-	const maxAge = 4 * time.Second
-	app := newTestApp(t, func(c *Config) { c.MaxSessionAge = maxAge })
-	start := nextSecond()
+	const maxAge = 30 * 24 * time.Hour
+	clock := newTestClock()
+	app := newTestApp(t, withClock(clock), func(c *Config) { c.MaxSessionAge = maxAge })
+	signIn := clock.now()
 	b := app.signedIn("old@example.com")
-	signedIn := time.Now()
 	u, _ := url.Parse(app.srv.URL)
 	saved := b.client.Jar.Cookies(u)
-	// Activity half way through does not extend it.
-	time.Sleep(time.Until(start.Add(maxAge / 2)))
-	signedInUntil(t, b, start.Add(maxAge))
-	time.Sleep(time.Until(signedIn.Add(maxAge + 200*time.Millisecond)))
-	wantSignedOut(t, b)
+	for clock.now().Before(signIn.Add(maxAge - 6*24*time.Hour)) {
+		clock.advance(6 * 24 * time.Hour)
+		wantSignedIn(t, b)
+	}
+	clock.advance(signIn.Add(maxAge - time.Second).Sub(clock.now()))
+	wantSignedIn(t, b)
+	clock.advance(time.Second)
 	wantSignedOut(t, replay(t, app, saved))
+	wantSignedOut(t, b)
 }
 
 func TestSessionKeyRotation(t *testing.T) {
