@@ -134,7 +134,7 @@ func TestServeWritesAutomaticBackups(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, env.getenv, io.Discard, io.Discard)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, env.getenv, strings.NewReader(""), io.Discard, io.Discard)
 	}()
 	var files []string
 	for deadline := time.Now().Add(time.Minute); len(files) == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {

@@ -4,6 +4,8 @@
 //	taskapp                      serve on 127.0.0.1:8080 (SQLite ./data/taskapp.db)
 //	taskapp migrate up|down|status
 //	taskapp seed [--users N --tasks M]
+//	taskapp user add|list|reset-password|delete
+//	taskapp purge
 //
 // Configuration comes from the environment (DATABASE_URL and friends; see
 // `taskapp help`).
@@ -31,7 +33,7 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "taskapp:", err)
@@ -52,6 +54,8 @@ Usage:
   taskapp backup FILE
   taskapp restore FILE [--replace]
   taskapp check
+  taskapp user add EMAIL | list | reset-password EMAIL | delete [--yes] EMAIL
+  taskapp purge
   taskapp help [COMMAND]
 
 Commands:
@@ -63,6 +67,10 @@ Commands:
   restore   load a backup into an empty database (SQLite or PostgreSQL)
   check     verify the schema against the migrations and every row's
             constraints; exit 0 only when all is well
+  user      create, list, reset the password of, or delete accounts
+            (passwords are read from a prompt or standard input)
+  purge     run the periodic clean-up now (expired sessions), as serve
+            does on start and every hour
   help      show this text, or a command's options
 
 Environment:
@@ -117,8 +125,9 @@ func (e *redactedError) Unwrap() error { return e.err }
 
 // run is the whole program behind main, with its surroundings passed in so
 // that tests can call it: args without the program name, getenv for the
-// environment, stdout for results and stderr for logs and progress.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (err error) {
+// environment, stdin for passwords and confirmations, stdout for results
+// and stderr for logs, progress and prompts.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) (err error) {
 	defer func() {
 		if err != nil {
 			if msg := oneLine(redact(err.Error(), getenv("DATABASE_URL"))); msg != err.Error() {
@@ -147,6 +156,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runRestore(ctx, rest, getenv, stdout, stderr)
 	case "check":
 		return runCheck(ctx, rest, getenv, stdout, stderr)
+	case "user":
+		return runUser(ctx, rest, getenv, stdin, stdout, stderr)
+	case "purge":
+		return runPurge(ctx, rest, getenv, stdout, stderr)
 	case "help":
 		return runHelp(rest, stdout)
 	}
@@ -185,7 +198,7 @@ func runHelp(args []string, stdout io.Writer) error {
 		fmt.Fprint(stdout, usage)
 		return nil
 	}
-	if len(args) > 1 {
+	if len(args) > 1 && args[0] != "user" { // help user add is help user
 		return usageErrorf("help takes at most one command (run 'taskapp help' for usage)")
 	}
 	switch args[0] {
@@ -201,6 +214,10 @@ func runHelp(args []string, stdout io.Writer) error {
 		newRestoreFlags(new(restoreFlags)).usage(stdout)
 	case "check":
 		newCheckFlags().usage(stdout)
+	case "user":
+		fmt.Fprint(stdout, userUsage)
+	case "purge":
+		newPurgeFlags().usage(stdout)
 	case "help":
 		fmt.Fprint(stdout, usage)
 	default:
@@ -233,15 +250,24 @@ func (f commandFlags) usage(w io.Writer) {
 // parse parses args. It returns errHelpShown after printing the usage for
 // -h, and a usage error for anything it cannot parse or a stray argument.
 func (f commandFlags) parse(args []string, stdout io.Writer) error {
+	if err := f.parseFlags(args, stdout); err != nil {
+		return err
+	}
+	if f.NArg() > 0 {
+		return usageErrorf("%s: unexpected argument %q (run 'taskapp help %s' for usage)", f.Name(), f.Arg(0), f.Name())
+	}
+	return nil
+}
+
+// parseFlags parses the flags up to the first argument that is not one,
+// with parse's errors.
+func (f commandFlags) parseFlags(args []string, stdout io.Writer) error {
 	if err := f.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			f.usage(stdout)
 			return errHelpShown
 		}
 		return usageErrorf("%s: %v (run 'taskapp help %s' for usage)", f.Name(), err, f.Name())
-	}
-	if f.NArg() > 0 {
-		return usageErrorf("%s: unexpected argument %q (run 'taskapp help %s' for usage)", f.Name(), f.Arg(0), f.Name())
 	}
 	return nil
 }

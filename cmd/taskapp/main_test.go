@@ -25,8 +25,15 @@ func (e environ) getenv(name string) string { return e[name] }
 // taskapp runs the command line args in-process and returns what it wrote.
 func taskapp(t *testing.T, env environ, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
+	return taskappWithInput(t, env, "", args...)
+}
+
+// taskappWithInput is taskapp with input on standard input (which is then
+// not a terminal).
+func taskappWithInput(t *testing.T, env environ, input string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	err = run(t.Context(), args, env.getenv, &out, &errOut)
+	err = run(t.Context(), args, env.getenv, strings.NewReader(input), &out, &errOut)
 	return out.String(), errOut.String(), err
 }
 
@@ -345,6 +352,16 @@ func TestUsageErrors(t *testing.T) {
 		{"seed --seed alone", nil, []string{"seed", "--seed", "3"}, "--seed applies only with"},
 		{"seed argument", nil, []string{"seed", "now"}, `unexpected argument "now"`},
 		{"help unknown", nil, []string{"help", "bogus"}, `unknown command "bogus"`},
+		{"user without action", nil, []string{"user"}, "add, list, reset-password or delete"},
+		{"user unknown action", nil, []string{"user", "promote"}, `unknown command "promote"`},
+		{"user add without email", nil, []string{"user", "add"}, "which account? Give its EMAIL"},
+		{"user add bad email", nil, []string{"user", "add", "not-an-email"}, `"not-an-email" is not an email address`},
+		{"user add password in argv", nil, []string{"user", "add", "pat@example.com", "hunter22"}, `unexpected argument "hunter22"`},
+		{"user list argument", nil, []string{"user", "list", "all"}, `unexpected argument "all"`},
+		{"user reset-password without email", nil, []string{"user", "reset-password"}, "which account?"},
+		{"user delete unknown flag", nil, []string{"user", "delete", "--force", "pat@example.com"}, "-force"},
+		{"user delete two emails", nil, []string{"user", "delete", "a@example.com", "b@example.com"}, `unexpected argument "b@example.com"`},
+		{"purge argument", nil, []string{"purge", "now"}, `unexpected argument "now"`},
 		{"pool size word", environ{"DATABASE_POOL_SIZE": "ten"}, []string{"migrate", "up"}, `DATABASE_POOL_SIZE must be a positive whole number, not "ten"`},
 		{"pool size zero", environ{"DATABASE_POOL_SIZE": "0"}, []string{"seed"}, "DATABASE_POOL_SIZE must be a positive"},
 		{"pool size negative", environ{"DATABASE_POOL_SIZE": "-5"}, []string{"serve"}, "DATABASE_POOL_SIZE must be a positive"},
@@ -399,6 +416,10 @@ func TestHelp(t *testing.T) {
 		{[]string{"migrate", "--help"}, "roll back"},
 		{[]string{"serve", "-h"}, "-addr HOST:PORT"},
 		{[]string{"help", "serve"}, "-secure-cookies"},
+		{[]string{"help", "user"}, "taskapp user reset-password EMAIL"},
+		{[]string{"user", "--help"}, "taskapp user delete [--yes] EMAIL"},
+		{[]string{"user", "delete", "-h"}, "-yes"},
+		{[]string{"help", "purge"}, "expired sessions"},
 	}
 	for _, tt := range tests {
 		// Help needs no valid environment: a broken one must not hide it.

@@ -78,6 +78,12 @@ func serve(ctx context.Context, cfg serveConfig, store *models.Store, logger *sl
 	if err := applyMigrations(ctx, store, logger); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
+	// Periodic jobs run from the start (expired sessions are purged at
+	// once) until the server has shut down.
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); newScheduler(store, logger).Run(jobsCtx) }()
+	defer func() { stopJobs(); <-jobsDone }()
 	keys, err := web.SessionKeys(cfg.SessionSecret, cfg.DataDir)
 	if err != nil {
 		return &usageError{msg: err.Error()}
