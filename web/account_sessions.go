@@ -12,7 +12,8 @@ import (
 )
 
 // sessionsView lists the signed-in account's live sessions for the
-// account page, marking the one making this request.
+// account page: the one making this request first, marked, then the
+// others, most recently used first.
 func (h *AccountHandler) sessionsView(c echo.Context) (views.SessionsView, error) {
 	now := h.now()
 	list, err := h.store.SessionsOf(c.Request().Context(), currentUser(c).ID, now)
@@ -22,14 +23,19 @@ func (h *AccountHandler) sessionsView(c echo.Context) (views.SessionsView, error
 	current := sessionFrom(c).recordID()
 	v := views.SessionsView{Now: now, Sessions: make([]views.SessionItem, 0, len(list))}
 	for _, s := range list {
-		v.Sessions = append(v.Sessions, views.SessionItem{
+		item := views.SessionItem{
 			ID:       s.ID,
 			Device:   views.Device(s.UserAgent),
 			Address:  s.ClientAddr,
 			Created:  s.CreatedAt,
 			LastSeen: s.LastSeenAt,
 			Current:  s.ID == current,
-		})
+		}
+		if item.Current { // this device first, then the most recently used
+			v.Sessions = append([]views.SessionItem{item}, v.Sessions...)
+			continue
+		}
+		v.Sessions = append(v.Sessions, item)
 	}
 	return v, nil
 }

@@ -105,6 +105,9 @@ func TestAccountListsSessions(t *testing.T) {
 	if n := p.doc.Find("#sessions time").Length(); n != 8 {
 		t.Errorf("%d times shown, want signed in and last active for each", n)
 	}
+	if !rows[0].current {
+		t.Errorf("first row %+v, want this device first", rows[0])
+	}
 	if got := strings.TrimSpace(p.doc.Find("#sessions tbody tr").First().Find("time").First().Text()); got != "just now" {
 		t.Errorf("signed in %q, want just now", got)
 	}
