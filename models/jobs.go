@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"hash/fnv"
 	"time"
@@ -51,7 +52,7 @@ func (s *Store) Exclusive(ctx context.Context, name string, fn func(context.Cont
 	if err := fn(ctx); err != nil {
 		return true, err
 	}
-	if err := tx.Commit(); err != nil && err != sql.ErrTxDone {
+	if err := tx.Commit(); err != nil && !errors.Is(err, sql.ErrTxDone) {
 		return true, classify("models: job lock", err)
 	}
 	return true, nil
