@@ -21,6 +21,7 @@ const (
 
 	PathTasks          = "/tasks"
 	PathTaskCounts     = "/tasks/counts"
+	PathTasksBulk      = "/tasks/bulk"
 	PathTask           = "/tasks/:id"
 	PathTaskEdit       = "/tasks/:id/edit"
 	PathTaskDeleteForm = "/tasks/:id/delete"

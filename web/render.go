@@ -156,6 +156,14 @@ func pushURL(c echo.Context, url string) {
 	}
 }
 
+// replaceURL has htmx show url in the address bar, replacing the current
+// history entry (a list redrawn at another page than the one asked for).
+func replaceURL(c echo.Context, url string) {
+	if wantsFragment(c) {
+		c.Response().Header().Set("HX-Replace-Url", url)
+	}
+}
+
 // replaceRegion has htmx swap the response in place of target (instead of
 // the element that asked) and show url in the address bar, replacing the
 // current history entry.
