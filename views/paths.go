@@ -11,6 +11,8 @@ const (
 	PathHealth = "/healthz"
 	PathReady  = "/readyz"
 
+	PathManifest = "/manifest.webmanifest"
+
 	PathRegister = "/register"
 	PathLogin    = "/login"
 	PathLogout   = "/logout"
