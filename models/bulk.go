@@ -57,8 +57,8 @@ func (s *Store) ApplyBulk(ctx context.Context, userID int64, ids []int64, change
 	if err := invalid(change.Validate(len(ids))); err != nil {
 		return 0, err
 	}
-	db, cancel := s.writer(ctx)
-	defer cancel()
+	db, done := s.writer(ctx, userID)
+	defer done()
 	err := db.Transaction(func(tx *gorm.DB) error {
 		owned := tx.Model(&Task{}).Where("user_id = ?", userID).Where("id IN ?", ids)
 		var res *gorm.DB
