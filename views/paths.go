@@ -20,6 +20,7 @@ const (
 	PathAccount         = "/account"
 	PathAccountPassword = "/account/password"
 	PathAccountDelete   = "/account/delete"
+	PathAccountKeyboard = "/account/keyboard"
 
 	PathTasks          = "/tasks"
 	PathTaskCounts     = "/tasks/counts"

@@ -17,6 +17,7 @@ type accountStore interface {
 	UserByID(ctx context.Context, id int64) (*models.User, error)
 	SetPasswordHash(ctx context.Context, id int64, hashedPassword string) error
 	DeleteUser(ctx context.Context, id int64) error
+	SetKeyboardShortcuts(ctx context.Context, id int64, on bool) error
 	CountTasks(ctx context.Context, userID int64, query string) (models.StatusCounts, error)
 }
 
@@ -39,6 +40,7 @@ func (h *AccountHandler) Routes(r router) {
 	r.GET(views.PathAccount, h.show)
 	r.POST(views.PathAccountPassword, h.changePassword)
 	r.POST(views.PathAccountDelete, h.deleteAccount)
+	r.POST(views.PathAccountKeyboard, h.setShortcuts)
 }
 
 // passwordForm changes the password of the signed-in account.
@@ -97,7 +99,7 @@ func (h *AccountHandler) render(c echo.Context, status int, p views.AccountPage)
 	if err != nil {
 		return err
 	}
-	p.Email, p.MemberSince, p.Tasks = u.Email, u.CreatedAt, counts.All()
+	p.Email, p.MemberSince, p.Tasks, p.Shortcuts = u.Email, u.CreatedAt, counts.All(), u.KeyboardShortcuts
 	return render(c, status, views.Account(p), nil)
 }
 
@@ -173,4 +175,19 @@ func (h *AccountHandler) deleteAccount(c echo.Context) error {
 	sessionFrom(c).signOut()
 	flash(c, views.FlashSuccess, "Your account and all its tasks have been deleted.")
 	return redirect(c, views.PathLogin)
+}
+
+// setShortcuts turns the task list's keyboard shortcuts on or off. An
+// unticked checkbox sends nothing, so a missing field means off.
+func (h *AccountHandler) setShortcuts(c echo.Context) error {
+	on := c.FormValue("keyboard_shortcuts") == "on"
+	if err := h.store.SetKeyboardShortcuts(c.Request().Context(), currentUser(c).ID, on); err != nil {
+		return err
+	}
+	if on {
+		flash(c, views.FlashSuccess, "Keyboard shortcuts are on.")
+	} else {
+		flash(c, views.FlashSuccess, "Keyboard shortcuts are off.")
+	}
+	return redirect(c, views.PathAccount)
 }

@@ -59,6 +59,7 @@ func render(c echo.Context, status int, page, fragment templ.Component) error {
 	}
 	if u := currentUser(c); u != nil {
 		vr.UserEmail = u.Email
+		vr.Shortcuts = u.KeyboardShortcuts
 	}
 	comp := page
 	if fragment != nil && wantsFragment(c) {
