@@ -396,7 +396,7 @@ func (b *browser) click(sel string) {
 // The element is found with a query in the page rather than chromedp's
 // own DOM mirror, which goes stale when Chromium restores a page from
 // the back/forward cache.
-func (b *browser) clickAction(sel string) chromedp.Action[chromedp.Void] {
+func (b *browser) clickAction(sel string, opts ...chromedp.MouseOption) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		type point struct {
 			X, Y    float64
@@ -424,7 +424,7 @@ func (b *browser) clickAction(sel string) chromedp.Action[chromedp.Void] {
 			case <-time.After(25 * time.Millisecond):
 			}
 		}
-		_, err := chromedp.MouseClickXY(p.X, p.Y)(ctx, t)
+		_, err := chromedp.MouseClickXY(p.X, p.Y, opts...)(ctx, t)
 		return err
 	})
 }
