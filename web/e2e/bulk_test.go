@@ -7,8 +7,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-
-	"taskapp/models"
 )
 
 // TestBulkActions selects tasks in select mode and completes, then
@@ -29,15 +27,7 @@ func TestBulkActions(t *testing.T) {
 			a := startApp(t)
 			b := newBrowser(t, a, mode.opts...)
 			b.register("bulk@example.com")
-			u, err := a.Store.UserByEmail(t.Context(), "bulk@example.com")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, title := range []string{"Four", "Three", "Two", "One"} {
-				if _, err := a.Store.CreateTask(t.Context(), u.ID, models.TaskInput{Title: title}); err != nil {
-					t.Fatal(err)
-				}
-			}
+			addTitled(t, a, "bulk@example.com", "Four", "Three", "Two", "One")
 			b.open("/tasks")
 			box := func(title string) string { return "#" + b.rowID(title) + " .task-select" }
 			if eval[bool](b, `getComputedStyle(document.querySelector(".task-select")).display !== "none"`) {

@@ -10,8 +10,6 @@ import (
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
-
-	"taskapp/models"
 )
 
 // TestKeyboardShortcuts drives the list with its single-key shortcuts
@@ -25,15 +23,7 @@ func TestKeyboardShortcuts(t *testing.T) {
 	a := startApp(t)
 	b := newBrowser(t, a)
 	b.register("keys@example.com")
-	u, err := a.Store.UserByEmail(t.Context(), "keys@example.com")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, title := range []string{"Third", "Second", "First"} {
-		if _, err := a.Store.CreateTask(t.Context(), u.ID, models.TaskInput{Title: title}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	addTitled(t, a, "keys@example.com", "Third", "Second", "First")
 	b.open("/tasks")
 	b.expectTitles("First", "Second", "Third")
 	first, second := "#"+b.rowID("First"), "#"+b.rowID("Second")
