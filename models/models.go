@@ -68,6 +68,9 @@ type User struct {
 	UpdatedAt      time.Time `gorm:"not null"`
 	// DeletedAt is set while the account is in the trash (soft delete).
 	DeletedAt *time.Time
+	// KeyboardShortcuts turns the task list's single-key shortcuts on;
+	// the column defaults to true, and only SetKeyboardShortcuts writes it.
+	KeyboardShortcuts bool `gorm:"<-:update;not null;default:true"`
 }
 
 // Task is one item on a user's list. Description is nil when empty, so the

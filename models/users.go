@@ -111,3 +111,17 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// SetKeyboardShortcuts turns an account's keyboard shortcuts on or off.
+func (s *Store) SetKeyboardShortcuts(ctx context.Context, id int64, on bool) error {
+	db, done := s.writer(ctx, id)
+	defer done()
+	res := db.Model(&User{ID: id}).Update("keyboard_shortcuts", on)
+	if res.Error != nil {
+		return classify("models: set keyboard shortcuts", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("models: set keyboard shortcuts: %w", ErrNotFound)
+	}
+	return nil
+}

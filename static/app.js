@@ -71,4 +71,257 @@
       }
     }, 0);
   });
+
+  // ---- Keyboard shortcuts on the task list (the ? dialog lists them) ----
+  // Single keys, so they are off while typing in a field, with a modifier
+  // held, and for users who turned them off on the account page
+  // (data-shortcuts on <body>; WCAG 2.1.4). Each acts through the row's
+  // own controls, so htmx, confirmations and focus rules stay the same.
+  var goPending = false;
+  var currentID = '';
+
+  function shortcutsOn() {
+    return document.body && document.body.getAttribute('data-shortcuts') === 'on' &&
+      document.getElementById('task-region') !== null;
+  }
+
+  function typing(target) {
+    return target instanceof Element &&
+      (target.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]') !== null);
+  }
+
+  function rows() {
+    return Array.prototype.slice.call(document.querySelectorAll('#task-list > li.task'));
+  }
+
+  function currentRow() {
+    var active = document.activeElement;
+    var row = active instanceof Element ? active.closest('li.task') : null;
+    return row || (currentID && document.getElementById(currentID)) || null;
+  }
+
+  function announce(text) {
+    var status = document.getElementById('shortcut-status');
+    if (status) {
+      status.textContent = text;
+    }
+  }
+
+  function rowTitle(row) {
+    var title = row.querySelector('.task-title');
+    return title ? title.textContent.trim() : '';
+  }
+
+  // focusRow makes row the current task: focused (so its ring shows and
+  // a screen reader reads it) and announced with its place in the list.
+  function focusRow(row, all) {
+    row.setAttribute('tabindex', '-1');
+    row.focus();
+    currentID = row.id;
+    announce(rowTitle(row) + ', task ' + (all.indexOf(row) + 1) + ' of ' + all.length);
+  }
+
+  function move(step) {
+    var all = rows();
+    if (all.length === 0) {
+      announce('No tasks');
+      return;
+    }
+    var i = all.indexOf(currentRow());
+    var next = i < 0 ? (step > 0 ? 0 : all.length - 1) : Math.min(Math.max(i + step, 0), all.length - 1);
+    focusRow(all[next], all);
+  }
+
+  // toggle marks the row completed, or pending when it already is,
+  // through its status form (a change event makes htmx send it).
+  function toggle(row) {
+    var select = row.querySelector('select[name="status"]');
+    if (!select) {
+      return;
+    }
+    select.value = select.value === 'completed' ? 'pending' : 'completed';
+    currentID = row.id;
+    select.dispatchEvent(new Event('change', {bubbles: true}));
+    if (!window.htmx && select.form) {
+      select.form.requestSubmit();
+    }
+  }
+
+  function focusField(id) {
+    var field = document.getElementById(id);
+    if (field) {
+      field.focus();
+      return true;
+    }
+    return false;
+  }
+
+  document.addEventListener('keydown', function (event) {
+    if (event.defaultPrevented || event.isComposing || event.ctrlKey || event.metaKey || event.altKey ||
+        !shortcutsOn() || typing(event.target) || document.querySelector('dialog[open]')) {
+      return;
+    }
+    var key = event.key;
+    if (goPending) {
+      goPending = false;
+      var link = document.querySelector('a[data-shortcut-go="' + (key === 't' || key === 'u' ? key : '-') + '"]');
+      if (link) {
+        event.preventDefault();
+        window.location.assign(link.href);
+      }
+      return;
+    }
+    // Arrows keep their scrolling unless a task is current.
+    var row = currentRow();
+    var handled = true;
+    switch (key) {
+      case 'j':
+        move(1);
+        break;
+      case 'k':
+        move(-1);
+        break;
+      case 'ArrowDown':
+      case 'ArrowUp':
+        if (!row || document.activeElement !== row) {
+          return;
+        }
+        move(key === 'ArrowDown' ? 1 : -1);
+        break;
+      case 'x':
+        if (row) {
+          toggle(row);
+        }
+        break;
+      case 'e':
+        var edit = row && row.querySelector('.task-actions a[role="button"]');
+        if (edit) {
+          edit.click();
+        }
+        break;
+      case 'Delete':
+      case '#':
+        var del = row && row.querySelector('.task-actions form[method="get"] button');
+        if (del) {
+          del.click();
+        }
+        break;
+      case 'n':
+      case 'c':
+        handled = focusField('new-title');
+        break;
+      case '/':
+        handled = focusField('q');
+        break;
+      case 'g':
+        goPending = true;
+        break;
+      case '?':
+        var dialog = document.getElementById('shortcuts-dialog');
+        if (dialog && typeof dialog.showModal === 'function') {
+          dialog.showModal();
+        }
+        break;
+      default:
+        handled = false;
+    }
+    if (handled) {
+      event.preventDefault();
+    }
+  });
+
+  // A row swapped in after x (or a save) is the current task again.
+  document.addEventListener('htmx:load', function (event) {
+    var elt = event.target;
+    if (currentID && elt instanceof Element && elt.id === currentID && shortcutsOn() &&
+        !elt.contains(document.activeElement)) {
+      elt.setAttribute('tabindex', '-1');
+      elt.focus();
+      var status = elt.querySelector('.status');
+      announce(rowTitle(elt) + ': ' + (status ? status.textContent.trim() : ''));
+    }
+  });
+
+  // ---- Bulk actions: select all on this page, shift-click ranges, a
+  // count of what is selected, and a confirmation before a delete. ----
+  var lastBox = null;
+
+  function boxes() {
+    return Array.prototype.slice.call(document.querySelectorAll('#task-list .task-select'));
+  }
+
+  function countSelected() {
+    var n = boxes().filter(function (b) { return b.checked; }).length;
+    var out = document.querySelector('[data-bulk-count]');
+    if (out) {
+      out.textContent = n === 1 ? '1 task selected' : n + ' tasks selected';
+    }
+    var all = document.querySelector('[data-bulk-all] input');
+    if (all) {
+      all.checked = n > 0 && n === boxes().length;
+    }
+    return n;
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    var all = document.querySelector('[data-bulk-all]');
+    if (all) {
+      all.hidden = false;
+    }
+  });
+
+  document.addEventListener('click', function (event) {
+    var box = event.target;
+    if (!(box instanceof HTMLInputElement)) {
+      return;
+    }
+    if (box.closest('[data-bulk-all]')) {
+      boxes().forEach(function (b) { b.checked = box.checked; });
+      countSelected();
+      return;
+    }
+    if (!box.classList.contains('task-select')) {
+      return;
+    }
+    var list = boxes();
+    if (event.shiftKey && lastBox && lastBox !== box && list.indexOf(lastBox) >= 0) {
+      var a = list.indexOf(lastBox), b = list.indexOf(box);
+      list.slice(Math.min(a, b), Math.max(a, b) + 1).forEach(function (x) { x.checked = box.checked; });
+    }
+    lastBox = box;
+    countSelected();
+  });
+
+  // htmx asks before it sends: a bulk delete is confirmed here, with the
+  // number of tasks, then marked confirmed for the server.
+  document.addEventListener('htmx:confirm', function (event) {
+    var detail = event.detail;
+    var form = detail && detail.elt;
+    var submitter = detail && detail.triggeringEvent && detail.triggeringEvent.submitter;
+    if (!(form instanceof HTMLFormElement) || form.id !== 'bulk-form' || !submitter ||
+        !submitter.hasAttribute('data-bulk-delete')) {
+      return;
+    }
+    var n = countSelected();
+    if (n === 0) {
+      return; // the server says what is missing
+    }
+    event.preventDefault();
+    if (window.confirm('Delete ' + (n === 1 ? '1 task' : n + ' tasks') + '?')) {
+      form.querySelector('[data-bulk-confirmed]').value = 'yes';
+      detail.issueRequest(true);
+    }
+  });
+
+  // After a bulk change the list is new: nothing is selected.
+  document.addEventListener('htmx:afterSwap', function (event) {
+    if (event.target instanceof Element && event.target.id === 'task-region') {
+      var confirmed = document.querySelector('[data-bulk-confirmed]');
+      if (confirmed) {
+        confirmed.value = '';
+      }
+      lastBox = null;
+      countSelected();
+    }
+  });
 })();

@@ -28,6 +28,13 @@ const (
 	AppCSS  = "app.css"
 	AppJS   = "app.js"
 	Favicon = "favicon.svg"
+
+	// App icons for the web app manifest and home screens, drawn from
+	// icons/icon.svg (`task icons` draws the PNGs again).
+	Icon           = "icons/icon.svg"
+	Icon192        = "icons/icon-192.png"
+	Icon512        = "icons/icon-512.png"
+	AppleTouchIcon = "icons/apple-touch-icon.png"
 )
 
 // URLPrefix is where [Assets.Handler] expects to be mounted.
@@ -36,7 +43,7 @@ const URLPrefix = "/static/"
 // The vendored axe-core lives in web/e2e/testdata: it is for browser tests
 // only and must not ship in the binary, so it is not listed here.
 //
-//go:embed app.css app.js favicon.svg vendor/*.js vendor/*.css
+//go:embed app.css app.js favicon.svg icons vendor/*.js vendor/*.css
 var files embed.FS
 
 // hashLen is how many hex digits of the SHA-256 go into a file's URL. Ten
@@ -123,6 +130,8 @@ func contentType(ext string) (ctype string, compress, ok bool) {
 		return "text/javascript; charset=utf-8", true, true
 	case ".svg":
 		return "image/svg+xml", true, true
+	case ".png":
+		return "image/png", false, true
 	}
 	return "", false, false
 }

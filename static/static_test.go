@@ -3,6 +3,7 @@ package static
 import (
 	"bytes"
 	"compress/gzip"
+	"image/png"
 	"io"
 	"io/fs"
 	"net/http"
@@ -53,6 +54,22 @@ func TestPathIsHashed(t *testing.T) {
 	}
 }
 
+// TestIconSizes: each PNG icon is the size its name (and the manifest)
+// promises; browsers ignore an icon whose real size differs.
+func TestIconSizes(t *testing.T) {
+	for name, size := range map[string]int{Icon192: 192, Icon512: 512, AppleTouchIcon: 180} {
+		f, err := files.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(f)
+		f.Close()
+		if err != nil || cfg.Width != size || cfg.Height != size {
+			t.Errorf("%s: %dx%d (%v), want %dx%d", name, cfg.Width, cfg.Height, err, size, size)
+		}
+	}
+}
+
 func TestPathIsStable(t *testing.T) {
 	a, b := newAssets(t), newAssets(t)
 	if a.Path(AppCSS) != b.Path(AppCSS) {
@@ -85,6 +102,10 @@ func TestHandlerServesHashedAssets(t *testing.T) {
 		{AppCSS, "text/css; charset=utf-8", "/*"},
 		{AppJS, "text/javascript; charset=utf-8", "//"},
 		{Favicon, "image/svg+xml", "<svg"},
+		{Icon, "image/svg+xml", "<svg"},
+		{Icon192, "image/png", "\x89PNG"},
+		{Icon512, "image/png", "\x89PNG"},
+		{AppleTouchIcon, "image/png", "\x89PNG"},
 		{HTMX, "text/javascript; charset=utf-8", "var htmx="},
 		{Pico, "text/css; charset=utf-8", "@charset"},
 	}
@@ -282,7 +303,7 @@ func TestEveryEmbeddedFileIsServed(t *testing.T) {
 			t.Errorf("GET %s (%s): status %d, %d bytes", a.Path(name), name, rec.Code, rec.Body.Len())
 		}
 	}
-	for _, name := range []string{HTMX, Pico, AppCSS, AppJS, Favicon} {
+	for _, name := range []string{HTMX, Pico, AppCSS, AppJS, Favicon, Icon, Icon192, Icon512, AppleTouchIcon} {
 		if _, ok := a.byName[name]; !ok {
 			t.Errorf("constant %q names no embedded file", name)
 		}

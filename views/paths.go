@@ -11,6 +11,8 @@ const (
 	PathHealth = "/healthz"
 	PathReady  = "/readyz"
 
+	PathManifest = "/manifest.webmanifest"
+
 	PathRegister = "/register"
 	PathLogin    = "/login"
 	PathLogout   = "/logout"
@@ -20,9 +22,11 @@ const (
 	PathAccountDelete   = "/account/delete"
 	PathAccountSessions = "/account/sessions"
 	PathAccountSession  = "/account/sessions/:id"
+	PathAccountKeyboard = "/account/keyboard"
 
 	PathTasks          = "/tasks"
 	PathTaskCounts     = "/tasks/counts"
+	PathTasksBulk      = "/tasks/bulk"
 	PathTask           = "/tasks/:id"
 	PathTaskEdit       = "/tasks/:id/edit"
 	PathTaskDeleteForm = "/tasks/:id/delete"

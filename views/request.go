@@ -25,6 +25,9 @@ type Flash struct {
 type Request struct {
 	CSRFToken string
 	UserEmail string // "" when signed out
+	// Shortcuts is the signed-in user's keyboard shortcuts setting; the
+	// page hands it to app.js in a data attribute.
+	Shortcuts bool
 	Flashes   []Flash
 	RequestID string
 	Path      string              // the request path, for marking the current nav link

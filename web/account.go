@@ -18,6 +18,7 @@ type accountStore interface {
 	UserByID(ctx context.Context, id int64) (*models.User, error)
 	SetPasswordHash(ctx context.Context, id int64, hashedPassword string, keepSession int64) error
 	DeleteUser(ctx context.Context, id int64) error
+	SetKeyboardShortcuts(ctx context.Context, id int64, on bool) error
 	CountTasks(ctx context.Context, userID int64, query string) (models.StatusCounts, error)
 	SessionsOf(ctx context.Context, userID int64, now time.Time) ([]models.Session, error)
 	DeleteSession(ctx context.Context, userID, id int64) error
@@ -46,6 +47,7 @@ func (h *AccountHandler) Routes(r router) {
 	r.POST(views.PathAccountDelete, h.deleteAccount)
 	r.DELETE(views.PathAccountSession, h.endSession)
 	r.DELETE(views.PathAccountSessions, h.endOtherSessions)
+	r.POST(views.PathAccountKeyboard, h.setShortcuts)
 }
 
 // passwordForm changes the password of the signed-in account.
@@ -104,7 +106,7 @@ func (h *AccountHandler) render(c echo.Context, status int, p views.AccountPage)
 	if err != nil {
 		return err
 	}
-	p.Email, p.MemberSince, p.Tasks = u.Email, u.CreatedAt, counts.All()
+	p.Email, p.MemberSince, p.Tasks, p.Shortcuts = u.Email, u.CreatedAt, counts.All(), u.KeyboardShortcuts
 	if p.Sessions, err = h.sessionsView(c); err != nil {
 		return err
 	}
@@ -180,4 +182,19 @@ func (h *AccountHandler) deleteAccount(c echo.Context) error {
 	}
 	flash(c, views.FlashSuccess, "Your account and all its tasks have been deleted.")
 	return redirect(c, views.PathLogin)
+}
+
+// setShortcuts turns the task list's keyboard shortcuts on or off. An
+// unticked checkbox sends nothing, so a missing field means off.
+func (h *AccountHandler) setShortcuts(c echo.Context) error {
+	on := c.FormValue("keyboard_shortcuts") == "on"
+	if err := h.store.SetKeyboardShortcuts(c.Request().Context(), currentUser(c).ID, on); err != nil {
+		return err
+	}
+	if on {
+		flash(c, views.FlashSuccess, "Keyboard shortcuts are on.")
+	} else {
+		flash(c, views.FlashSuccess, "Keyboard shortcuts are off.")
+	}
+	return redirect(c, views.PathAccount)
 }

@@ -49,6 +49,7 @@ func TestAccountFormsAreAccessible(t *testing.T) {
 			"pw-password":         {"new-password", "8"},
 			"pw-password_confirm": {"new-password", ""},
 			"del-password":        {"current-password", ""},
+			"keyboard_shortcuts":  {"", ""},
 		},
 		"/login": {
 			"email":    {"email", ""},
@@ -291,4 +292,43 @@ func TestAccountPasswordChecksAreRateLimited(t *testing.T) {
 	b.get("/account")
 	want429(t, b.post("/account/delete", url.Values{"password": {testPassword}}), time.Hour)
 	wantSignedIn(t, b)
+}
+
+// TestKeyboardShortcutsSetting: shortcuts are on for a new account (the
+// page tells app.js with data-shortcuts), the account page turns them off
+// and on again, and a signed-out page never has them.
+func TestKeyboardShortcutsSetting(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	b := app.signedIn("keys@example.com")
+	shortcuts := func() string {
+		t.Helper()
+		return b.get("/tasks").doc.Find("body").AttrOr("data-shortcuts", "")
+	}
+	if got := shortcuts(); got != "on" {
+		t.Fatalf("a new account's list has data-shortcuts=%q, want on", got)
+	}
+	p := b.get("/account")
+	if p.doc.Find(`form[action="/account/keyboard"] input[name=keyboard_shortcuts][checked]`).Length() != 1 {
+		t.Fatalf("the account page does not show shortcuts on:\n%s", p.body)
+	}
+
+	wantRedirect(t, b.post("/account/keyboard", url.Values{}), "/account")
+	if got := messages(b.get("/account")); got != "Keyboard shortcuts are off." {
+		t.Errorf("flash %q", got)
+	}
+	if got := shortcuts(); got != "off" {
+		t.Errorf("after turning them off, data-shortcuts=%q", got)
+	}
+	if b.get("/account").doc.Find(`input[name=keyboard_shortcuts][checked]`).Length() != 0 {
+		t.Error("the account page still shows shortcuts on")
+	}
+	wantRedirect(t, b.post("/account/keyboard", url.Values{"keyboard_shortcuts": {"on"}}), "/account")
+	if got := shortcuts(); got != "on" {
+		t.Errorf("after turning them on again, data-shortcuts=%q", got)
+	}
+
+	if got := app.browser().get("/login").doc.Find("body").AttrOr("data-shortcuts", ""); got != "off" {
+		t.Errorf("signed out, data-shortcuts=%q", got)
+	}
 }

@@ -64,6 +64,7 @@ func render(c echo.Context, status int, page, fragment templ.Component) error {
 	}
 	if u := currentUser(c); u != nil {
 		vr.UserEmail = u.Email
+		vr.Shortcuts = u.KeyboardShortcuts
 	}
 	comp := page
 	if fragment != nil && wantsFragment(c) {
@@ -158,6 +159,14 @@ func emptyFragment(c echo.Context) error {
 func pushURL(c echo.Context, url string) {
 	if wantsFragment(c) {
 		c.Response().Header().Set("HX-Push-Url", url)
+	}
+}
+
+// replaceURL has htmx show url in the address bar, replacing the current
+// history entry (a list redrawn at another page than the one asked for).
+func replaceURL(c echo.Context, url string) {
+	if wantsFragment(c) {
+		c.Response().Header().Set("HX-Replace-Url", url)
 	}
 }
 

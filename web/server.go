@@ -139,6 +139,11 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 
 	e.Match([]string{http.MethodGet, http.MethodHead}, static.URLPrefix+"*", echo.WrapHandler(assets.Handler()))
 	NewHealthHandler(store).Routes(e)
+	manifest, err := NewManifestHandler(assets)
+	if err != nil {
+		return nil, err
+	}
+	manifest.Routes(e)
 
 	e.Match([]string{http.MethodGet, http.MethodHead}, "/", home)
 	guest := routes{e: e, mw: []echo.MiddlewareFunc{requireGuest}}
@@ -159,13 +164,14 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 	return e, nil
 }
 
-// unlessMachine skips m for static files and probes, which need no session.
+// unlessMachine skips m for static files, the manifest and probes, which
+// need no session.
 func unlessMachine(m echo.MiddlewareFunc) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		withM := m(next)
 		return func(c echo.Context) error {
 			p := c.Request().URL.Path
-			if strings.HasPrefix(p, static.URLPrefix) || isProbe(p) {
+			if strings.HasPrefix(p, static.URLPrefix) || isProbe(p) || p == views.PathManifest {
 				return next(c)
 			}
 			return withM(c)

@@ -25,6 +25,7 @@ type taskStore interface {
 	ListTasks(ctx context.Context, userID int64, opts models.ListOptions) (*models.TaskPage, error)
 	CountTasks(ctx context.Context, userID int64, query string) (models.StatusCounts, error)
 	TaskInList(ctx context.Context, userID, id int64, opts models.ListOptions) (bool, error)
+	ApplyBulk(ctx context.Context, userID int64, ids []int64, change models.BulkChange) (int, error)
 }
 
 // TaskHandler serves the task list and every task action. Each action
@@ -49,6 +50,7 @@ func (h *TaskHandler) Routes(r router) {
 	r.GET(views.PathTasks, h.list)
 	r.POST(views.PathTasks, h.create)
 	r.GET(views.PathTaskCounts, h.counts)
+	r.POST(views.PathTasksBulk, h.bulk)
 	r.GET(views.PathTask, h.show)
 	r.GET(views.PathTaskEdit, h.edit)
 	r.PUT(views.PathTask, h.update)

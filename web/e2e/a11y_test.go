@@ -147,3 +147,18 @@ var sampleTasks = []struct {
 	{"Pay the electricity bill", "", models.StatusCompleted, 3 * time.Hour},
 	{"Reply to the landlord about the lease", "", models.StatusPending, 40 * time.Minute},
 }
+
+// addTitled gives the account pending tasks with these titles, in this
+// order (so the list shows the last one first), straight through the store.
+func addTitled(t *testing.T, a *app, email string, titles ...string) {
+	t.Helper()
+	u, err := a.Store.UserByEmail(t.Context(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, title := range titles {
+		if _, err := a.Store.CreateTask(t.Context(), u.ID, models.TaskInput{Title: title}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -109,6 +109,7 @@ type browser struct {
 	mu            sync.Mutex
 	dialogs       []string // messages of the JavaScript dialogs answered
 	problems      []string // uncaught exceptions and CSP violations
+	console       []string // every console message, as "type: text"
 }
 
 type browserConfig struct {
@@ -209,6 +210,9 @@ func (b *browser) watch() {
 				return
 			}
 			text := m.String()
+			b.mu.Lock()
+			b.console = append(b.console, text)
+			b.mu.Unlock()
 			if m.IsException() || strings.Contains(text, "Content Security Policy") {
 				b.mu.Lock()
 				b.problems = append(b.problems, fmt.Sprintf("%s:%d %s", m.URL, m.Line+1, text))
@@ -225,6 +229,19 @@ func (b *browser) checkProblems() {
 	for _, p := range b.problems {
 		b.t.Errorf("%s: console: %s", b.name, p)
 	}
+}
+
+// consoleWith is every console message so far that contains s.
+func (b *browser) consoleWith(s string) []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []string
+	for _, m := range b.console {
+		if strings.Contains(m, s) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // lastDialog is the text of the last dialog answered, "" if none.
@@ -379,7 +396,7 @@ func (b *browser) click(sel string) {
 // The element is found with a query in the page rather than chromedp's
 // own DOM mirror, which goes stale when Chromium restores a page from
 // the back/forward cache.
-func (b *browser) clickAction(sel string) chromedp.Action[chromedp.Void] {
+func (b *browser) clickAction(sel string, opts ...chromedp.MouseOption) chromedp.Action[chromedp.Void] {
 	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
 		type point struct {
 			X, Y    float64
@@ -407,7 +424,7 @@ func (b *browser) clickAction(sel string) chromedp.Action[chromedp.Void] {
 			case <-time.After(25 * time.Millisecond):
 			}
 		}
-		_, err := chromedp.MouseClickXY(p.X, p.Y)(ctx, t)
+		_, err := chromedp.MouseClickXY(p.X, p.Y, opts...)(ctx, t)
 		return err
 	})
 }

@@ -161,3 +161,38 @@ func (b *browser) expectFieldError(field, want string) {
 			b.name, field, v, utf8.RuneCountInString(v), utf8.RuneCountInString(longTitle))
 	}
 }
+
+// TestRejectedFormIsNotAConsoleError checks that htmx treats a 422 (a form
+// drawn again with its messages) as an answer, not as a failed request:
+// nothing about it in the console. A real error, a 404 for a task deleted
+// elsewhere, still reports there.
+func TestRejectedFormIsNotAConsoleError(t *testing.T) {
+	t.Parallel()
+	a := startApp(t)
+	b := newBrowser(t, a)
+	b.register("console@example.com")
+
+	b.typeOverlong("#new-title")
+	b.click(createForm + ` button[type=submit]`)
+	b.waitFor("#new-title-error")
+	b.settled()
+	if got := b.consoleWith("Response Status Error Code 422"); len(got) > 0 {
+		t.Errorf("a rejected form logged an error in the console: %q", got)
+	}
+
+	b.fill("#new-title", "Gone elsewhere")
+	b.click(createForm + ` button[type=submit]`)
+	b.waitTitles("Gone elsewhere")
+	b.settled()
+	u, err := a.Store.UserByEmail(t.Context(), "console@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Store.DeleteTask(t.Context(), u.ID, b.taskID("Gone elsewhere")); err != nil {
+		t.Fatal(err)
+	}
+	b.click(`a[aria-label="Edit “Gone elsewhere”"]`)
+	b.waitUntilGo("the 404 to be logged", func() bool {
+		return len(b.consoleWith("Response Status Error Code 404")) > 0
+	})
+}
