@@ -36,6 +36,16 @@ func (s TaskStatus) Valid() bool {
 	return false
 }
 
+// CompletionStatus is the status a task's done checkbox sets: completed
+// when checked, and pending when unchecked, whatever it was before (a task
+// that was in progress and is undone starts over).
+func CompletionStatus(done bool) TaskStatus {
+	if done {
+		return StatusCompleted
+	}
+	return StatusPending
+}
+
 // Label is the status as a person reads it.
 func (s TaskStatus) Label() string {
 	switch s {

@@ -46,6 +46,13 @@ func (f *taskForm) parse(c echo.Context, all bool) error {
 		st := models.TaskStatus(*s)
 		f.patch.Status = &st
 	}
+	// A row's done checkbox: a hidden "false" comes first and the checkbox
+	// sends "true" after it when checked, so the last value is the answer.
+	if v := values["done"]; len(v) > 0 && f.patch.Status == nil {
+		st := models.CompletionStatus(v[len(v)-1] == "true")
+		f.patch.Status = &st
+		status = string(st)
+	}
 	f.Status = models.TaskStatus(status)
 	return nil
 }
