@@ -78,6 +78,9 @@ type User struct {
 	UpdatedAt      time.Time `gorm:"not null"`
 	// DeletedAt is set while the account is in the trash (soft delete).
 	DeletedAt *time.Time
+	// TimeZone is the IANA zone the user chose for "today", or nil to
+	// follow the browser's.
+	TimeZone *string `gorm:"size:64"`
 }
 
 // Task is one item on a user's list. Description is nil when empty, so the
@@ -87,6 +90,7 @@ type Task struct {
 	Title       string     `gorm:"size:200;not null"`
 	Description *string    `gorm:"type:text"`
 	Status      TaskStatus `gorm:"size:20;not null"`
+	DueDate     *Date      `gorm:"type:date"` // nil when the task has no date
 	UserID      int64      `gorm:"not null"`
 	CreatedAt   time.Time  `gorm:"<-:create;not null"` // immutable after insert
 	UpdatedAt   time.Time  `gorm:"not null"`

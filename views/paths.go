@@ -18,6 +18,7 @@ const (
 	PathAccount         = "/account"
 	PathAccountPassword = "/account/password"
 	PathAccountDelete   = "/account/delete"
+	PathAccountTimeZone = "/account/time-zone"
 
 	PathTasks          = "/tasks"
 	PathTaskCounts     = "/tasks/counts"

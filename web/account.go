@@ -17,7 +17,8 @@ type accountStore interface {
 	UserByID(ctx context.Context, id int64) (*models.User, error)
 	SetPasswordHash(ctx context.Context, id int64, hashedPassword string) error
 	DeleteUser(ctx context.Context, id int64) error
-	CountTasks(ctx context.Context, userID int64, query string) (models.StatusCounts, error)
+	CountTasks(ctx context.Context, userID int64, opts models.ListOptions) (models.ListCounts, error)
+	SetTimeZone(ctx context.Context, id int64, name string) error
 }
 
 // AccountHandler serves the account page, password change and deletion.
@@ -39,6 +40,7 @@ func (h *AccountHandler) Routes(r router) {
 	r.GET(views.PathAccount, h.show)
 	r.POST(views.PathAccountPassword, h.changePassword)
 	r.POST(views.PathAccountDelete, h.deleteAccount)
+	r.POST(views.PathAccountTimeZone, h.setTimeZone)
 }
 
 // passwordForm changes the password of the signed-in account.
@@ -93,11 +95,15 @@ func (h *AccountHandler) show(c echo.Context) error {
 // filled in here.
 func (h *AccountHandler) render(c echo.Context, status int, p views.AccountPage) error {
 	u := currentUser(c)
-	counts, err := h.store.CountTasks(c.Request().Context(), u.ID, "")
+	counts, err := h.store.CountTasks(c.Request().Context(), u.ID, models.ListOptions{})
 	if err != nil {
 		return err
 	}
 	p.Email, p.MemberSince, p.Tasks = u.Email, u.CreatedAt, counts.All()
+	if p.TimeZoneErrors == nil && u.TimeZone != nil {
+		p.TimeZone = *u.TimeZone
+	}
+	p.ZoneNow = userLocation(c).String()
 	return render(c, status, views.Account(p), nil)
 }
 
@@ -173,4 +179,20 @@ func (h *AccountHandler) deleteAccount(c echo.Context) error {
 	sessionFrom(c).signOut()
 	flash(c, views.FlashSuccess, "Your account and all its tasks have been deleted.")
 	return redirect(c, views.PathLogin)
+}
+
+// setTimeZone is POST /account/time-zone: the zone "today" is counted in,
+// for people whose browser does not say (no JavaScript) or says wrong.
+func (h *AccountHandler) setTimeZone(c echo.Context) error {
+	name := c.FormValue("time_zone")
+	err := h.store.SetTimeZone(c.Request().Context(), currentUser(c).ID, name)
+	var refused *models.ValidationError
+	if errors.As(err, &refused) {
+		return h.render(c, http.StatusUnprocessableEntity, views.AccountPage{TimeZone: models.Printable(name), TimeZoneErrors: refused.Fields})
+	}
+	if err != nil {
+		return err
+	}
+	flash(c, views.FlashSuccess, "Your time zone has been saved.")
+	return redirect(c, views.PathAccount)
 }

@@ -49,6 +49,7 @@ func TestAccountFormsAreAccessible(t *testing.T) {
 			"pw-password":         {"new-password", "8"},
 			"pw-password_confirm": {"new-password", ""},
 			"del-password":        {"current-password", ""},
+			"tz-time_zone":        {"off", ""},
 		},
 		"/login": {
 			"email":    {"email", ""},
