@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -67,9 +68,17 @@ func (h *TaskHandler) created(c echo.Context, t *models.Task, q views.ListQuery)
 		before--
 	}
 	l.Query.Page = min(q.Page, models.PageCount(before, h.perPage))
-	// A new task goes on top of the list on screen, which is where it
-	// belongs only in the default order.
-	v.List, v.Shown = l, inView && l.Query.Page == 1 && q.Due == "" && q.Sort == ""
+	if inView && (q.Due != "" || q.Sort != "") {
+		// A new task goes on top of the list only in the default order;
+		// in a due view or another order the page on screen is redrawn.
+		if l, err = h.listView(c, l.Query); err != nil {
+			return v, err
+		}
+		v.List, v.Redraw = l, true
+		v.Shown = slices.ContainsFunc(l.Tasks, func(x models.Task) bool { return x.ID == t.ID })
+		return v, nil
+	}
+	v.List, v.Shown = l, inView && l.Query.Page == 1
 	if v.Shown && before >= int64(h.perPage) {
 		// The first page was full: its last row now belongs to page 2.
 		opts.PerPage, opts.Page = 1, h.perPage+1

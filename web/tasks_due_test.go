@@ -259,3 +259,34 @@ func TestTimeZoneOnAccountPage(t *testing.T) {
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 
 func containsText(p *page, s string) bool { return strings.Contains(p.doc.Find("main").Text(), s) }
+
+func TestCreateInTodayViewRedrawsIt(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	u := app.taskUser("duecreate@example.com")
+	u.setZone("UTC")
+	today := todayIn(t, "UTC")
+	app.store.CreateTask(app.ctx(), u.id, models.TaskInput{Title: "Late", DueDate: today.AddDays(-1).String()})
+
+	// Due today, from the Today tab: the region is redrawn with the new
+	// row after the overdue one, not pushed on top.
+	p := u.hx(http.MethodPost, "/tasks", url.Values{"title": {"Due now"}, "due_date": {today.String()}}, "/tasks?view=today")
+	wantStatus(t, p, http.StatusOK)
+	region := p.doc.Find(`section#task-region[hx-swap-oob="true"]`)
+	if region.Length() != 1 {
+		t.Fatalf("no region redrawn:\n%s", p.body)
+	}
+	var got []string
+	region.Find("li.task .task-title").Each(func(_ int, s *goquery.Selection) { got = append(got, s.Text()) })
+	if !slices.Equal(got, []string{"Late", "Due now"}) || tabCount(t, region, "tab-today") != 2 {
+		t.Errorf("Today after create: %q\n%s", got, p.body)
+	}
+	if messages(p) != "Added “Due now”." {
+		t.Errorf("flash %q", messages(p))
+	}
+	// Not due: it does not belong in Today, and nothing is redrawn.
+	p = u.hx(http.MethodPost, "/tasks", url.Values{"title": {"Someday"}}, "/tasks?view=today")
+	if p.doc.Find("section#task-region").Length() != 0 || !strings.Contains(messages(p), "not shown here") {
+		t.Errorf("undated task from Today:\n%s", p.body)
+	}
+}
