@@ -65,7 +65,7 @@ func TestUserIsolation(t *testing.T) {
 		t.Errorf("Bob's list = %+v, want only his own task", page)
 	}
 	for user, want := range map[int64]int64{a.ID: 2, b.ID: 1} {
-		counts, err := s.CountTasks(ctx, user, "")
+		counts, err := s.CountTasks(ctx, user, models.ListOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,7 +73,7 @@ func TestUserIsolation(t *testing.T) {
 			t.Errorf("CountTasks(%d) = %v, want %d in all", user, counts, want)
 		}
 	}
-	if counts, _ := s.CountTasks(ctx, b.ID, "shared"); counts.All() != 1 {
+	if counts, _ := s.CountTasks(ctx, b.ID, models.ListOptions{Query: "shared"}); counts.All() != 1 {
 		t.Errorf("CountTasks(bob, shared) = %v, want only his own", counts)
 	}
 

@@ -36,6 +36,16 @@ func (s TaskStatus) Valid() bool {
 	return false
 }
 
+// CompletionStatus is the status a task's done checkbox sets: completed
+// when checked, and pending when unchecked, whatever it was before (a task
+// that was in progress and is undone starts over).
+func CompletionStatus(done bool) TaskStatus {
+	if done {
+		return StatusCompleted
+	}
+	return StatusPending
+}
+
 // Label is the status as a person reads it.
 func (s TaskStatus) Label() string {
 	switch s {
@@ -71,6 +81,9 @@ type User struct {
 	// KeyboardShortcuts turns the task list's single-key shortcuts on;
 	// the column defaults to true, and only SetKeyboardShortcuts writes it.
 	KeyboardShortcuts bool `gorm:"<-:update;not null;default:true"`
+	// TimeZone is the IANA zone the user chose for "today", or nil to
+	// follow the browser's.
+	TimeZone *string `gorm:"size:64"`
 }
 
 // Task is one item on a user's list. Description is nil when empty, so the
@@ -80,6 +93,7 @@ type Task struct {
 	Title       string     `gorm:"size:200;not null"`
 	Description *string    `gorm:"type:text"`
 	Status      TaskStatus `gorm:"size:20;not null"`
+	DueDate     *Date      `gorm:"type:date"` // nil when the task has no date
 	UserID      int64      `gorm:"not null"`
 	CreatedAt   time.Time  `gorm:"<-:create;not null"` // immutable after insert
 	UpdatedAt   time.Time  `gorm:"not null"`

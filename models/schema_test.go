@@ -28,6 +28,7 @@ func TestSchemaColumns(t *testing.T) {
 				{"updated_at", "timestamp without time zone", "NULL", "NO", "CURRENT_TIMESTAMP"},
 				{"deleted_at", "timestamp without time zone", "NULL", "YES", "NULL"},
 				{"keyboard_shortcuts", "boolean", "NULL", "NO", "true"},
+				{"time_zone", "character varying", "64", "YES", "NULL"},
 			},
 			"tasks": {
 				{"id", "integer", "NULL", "NO", "nextval('tasks_id_seq'::regclass)"},
@@ -38,6 +39,7 @@ func TestSchemaColumns(t *testing.T) {
 				{"created_at", "timestamp without time zone", "NULL", "NO", "CURRENT_TIMESTAMP"},
 				{"updated_at", "timestamp without time zone", "NULL", "NO", "CURRENT_TIMESTAMP"},
 				{"deleted_at", "timestamp without time zone", "NULL", "YES", "NULL"},
+				{"due_date", "date", "NULL", "YES", "NULL"},
 			},
 		}
 		for table, cols := range want {
@@ -61,6 +63,7 @@ func TestSchemaColumns(t *testing.T) {
 			{"updated_at", "TIMESTAMP", "1", now, "0"},
 			{"deleted_at", "TIMESTAMP", "0", "NULL", "0"},
 			{"keyboard_shortcuts", "BOOLEAN", "1", "TRUE", "0"},
+			{"time_zone", "VARCHAR(64)", "0", "NULL", "0"},
 		},
 		"tasks": {
 			{"id", "INTEGER", "0", "NULL", "1"},
@@ -71,6 +74,7 @@ func TestSchemaColumns(t *testing.T) {
 			{"created_at", "TIMESTAMP", "1", now, "0"},
 			{"updated_at", "TIMESTAMP", "1", now, "0"},
 			{"deleted_at", "TIMESTAMP", "0", "NULL", "0"},
+			{"due_date", "TEXT", "0", "NULL", "0"}, // "YYYY-MM-DD"
 		},
 	}
 	for table, cols := range want {
@@ -145,7 +149,9 @@ func TestSchemaIndexes(t *testing.T) {
 			ORDER BY indexname`)
 		assertRows(t, "indexes", got, [][]string{
 			{"idx_tasks_user_created", "CREATE INDEX idx_tasks_user_created ON public.tasks USING btree (user_id, created_at DESC)"},
+			{"idx_tasks_user_due_created", "CREATE INDEX idx_tasks_user_due_created ON public.tasks USING btree (user_id, due_date, created_at DESC)"},
 			{"idx_tasks_user_id", "CREATE INDEX idx_tasks_user_id ON public.tasks USING btree (user_id)"},
+			{"idx_tasks_user_open_due", "CREATE INDEX idx_tasks_user_open_due ON public.tasks USING btree (user_id, due_date) WHERE ((due_date IS NOT NULL) AND ((status)::text <> 'completed'::text))"},
 			{"idx_tasks_user_status_created", "CREATE INDEX idx_tasks_user_status_created ON public.tasks USING btree (user_id, status, created_at DESC)"},
 			{"idx_users_email_lower", "CREATE UNIQUE INDEX idx_users_email_lower ON public.users USING btree (lower((email)::text))"},
 			{"tasks_pkey", "CREATE UNIQUE INDEX tasks_pkey ON public.tasks USING btree (id)"},
@@ -161,7 +167,7 @@ func TestSchemaIndexes(t *testing.T) {
 		[][]string{{"idx_users_email_lower", "1", "c"}, {"sqlite_autoindex_users_1", "1", "u"}})
 	assertRows(t, "tasks indexes",
 		rows(t, s, `SELECT name, "unique", origin FROM pragma_index_list('tasks') ORDER BY name`),
-		[][]string{{"idx_tasks_user_created", "0", "c"}, {"idx_tasks_user_id", "0", "c"}, {"idx_tasks_user_status_created", "0", "c"}})
+		[][]string{{"idx_tasks_user_created", "0", "c"}, {"idx_tasks_user_due_created", "0", "c"}, {"idx_tasks_user_id", "0", "c"}, {"idx_tasks_user_open_due", "0", "c"}, {"idx_tasks_user_status_created", "0", "c"}})
 	// Key columns in order with their sort direction; an expression key
 	// has no column name, so its definition is checked in the SQL.
 	for index, want := range map[string][][]string{
@@ -170,6 +176,9 @@ func TestSchemaIndexes(t *testing.T) {
 		// Added by the performance work, beside the spec's indexes.
 		"idx_tasks_user_status_created": {{"user_id", "0"}, {"status", "0"}, {"created_at", "1"}},
 		"idx_users_email_lower":         {{"NULL", "0"}},
+		// Issue 13: the due views (partial) and the due date order.
+		"idx_tasks_user_open_due":    {{"user_id", "0"}, {"due_date", "0"}},
+		"idx_tasks_user_due_created": {{"user_id", "0"}, {"due_date", "0"}, {"created_at", "1"}},
 	} {
 		got := rows(t, s, `SELECT name, "desc" FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno`, index)
 		assertRows(t, index+" keys", got, want)

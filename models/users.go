@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"gorm.io/gorm"
 )
@@ -122,6 +123,25 @@ func (s *Store) SetKeyboardShortcuts(ctx context.Context, id int64, on bool) err
 	}
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("models: set keyboard shortcuts: %w", ErrNotFound)
+	}
+	return nil
+}
+
+// SetTimeZone sets the zone an account's "today" is counted in: an IANA
+// name (ValidateTimeZone), or "" to follow the browser's.
+func (s *Store) SetTimeZone(ctx context.Context, id int64, name string) error {
+	name = strings.TrimSpace(name)
+	if msg := ValidateTimeZone(name); msg != "" {
+		return invalid(FieldErrors{"time_zone": msg})
+	}
+	db, done := s.writer(ctx, id)
+	defer done()
+	res := db.Model(&User{ID: id}).Update("time_zone", nullable(name))
+	if res.Error != nil {
+		return classify("models: set time zone", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("models: set time zone: %w", ErrNotFound)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"net/mail"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -14,6 +15,8 @@ const (
 	MaxPasswordLen    = 256 // argon2id takes any length; this bounds the work one request can ask for
 	MaxTitleLen       = 200
 	MaxDescriptionLen = 2000
+	MinDueYear        = 1900 // a sane range for a due date: typos like 0202 are refused
+	MaxDueYear        = 9999
 )
 
 // NormalizeEmail trims and lower-cases an address, the form it is stored in.
@@ -69,12 +72,14 @@ type TaskInput struct {
 	Title       string
 	Description string
 	Status      TaskStatus
+	DueDate     string // "YYYY-MM-DD", or "" for no date
 }
 
 // Normalize trims the text fields and defaults an empty status to pending.
 func (in *TaskInput) Normalize() {
 	in.Title = strings.TrimSpace(in.Title)
 	in.Description = strings.TrimSpace(in.Description)
+	in.DueDate = strings.TrimSpace(in.DueDate)
 	if in.Status == "" {
 		in.Status = StatusPending
 	}
@@ -92,6 +97,9 @@ func (in *TaskInput) Validate() FieldErrors {
 	if msg := validateStatus(in.Status); msg != "" {
 		fe["status"] = msg
 	}
+	if msg := validateDueDate(in.DueDate); msg != "" {
+		fe["due_date"] = msg
+	}
 	return fe
 }
 
@@ -100,6 +108,7 @@ type TaskPatch struct {
 	Title       *string
 	Description *string
 	Status      *TaskStatus
+	DueDate     *string // "" clears the date
 }
 
 // normalize trims the text fields that are present.
@@ -111,6 +120,10 @@ func (p *TaskPatch) normalize() {
 	if p.Description != nil {
 		d := strings.TrimSpace(*p.Description)
 		p.Description = &d
+	}
+	if p.DueDate != nil {
+		d := strings.TrimSpace(*p.DueDate)
+		p.DueDate = &d
 	}
 }
 
@@ -130,6 +143,11 @@ func (p *TaskPatch) Validate() FieldErrors {
 	if p.Status != nil {
 		if msg := validateStatus(*p.Status); msg != "" {
 			fe["status"] = msg
+		}
+	}
+	if p.DueDate != nil {
+		if msg := validateDueDate(*p.DueDate); msg != "" {
+			fe["due_date"] = msg
 		}
 	}
 	return fe
@@ -162,4 +180,53 @@ func validateStatus(s TaskStatus) string {
 		return "Choose pending, in progress or completed."
 	}
 	return ""
+}
+
+// validateDueDate accepts "" (no date) or a real day, as <input type=date>
+// sends it, in years MinDueYear to MaxDueYear.
+func validateDueDate(s string) string {
+	if s == "" {
+		return ""
+	}
+	d, ok := parseDate(s)
+	switch {
+	case !ok:
+		return "Enter a real date, like 2026-12-31."
+	case d.Year() < MinDueYear || d.Year() > MaxDueYear:
+		return "Use a year from 1900 to 9999."
+	}
+	return ""
+}
+
+// dueDate is a validated due date field as stored: nil for "".
+func dueDate(s string) *Date {
+	d, ok := parseDate(s)
+	if !ok {
+		return nil
+	}
+	return &d
+}
+
+// ValidateTimeZone checks an IANA zone name, such as "Europe/Paris", and
+// returns the message to show, or "". "" is valid: it means the browser's.
+func ValidateTimeZone(name string) string {
+	if name == "" {
+		return ""
+	}
+	if name == "Local" || len(name) > 64 {
+		return "Enter a time zone name like Europe/Paris."
+	}
+	if _, err := time.LoadLocation(name); err != nil {
+		return "Enter a time zone name like Europe/Paris."
+	}
+	return ""
+}
+
+// ZoneLocation is the zone name's location, or UTC for "" or an unknown name.
+func ZoneLocation(name string) *time.Location {
+	if ValidateTimeZone(name) != "" || name == "" {
+		return time.UTC
+	}
+	loc, _ := time.LoadLocation(name)
+	return loc
 }

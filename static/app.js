@@ -5,6 +5,18 @@
 (function () {
   'use strict';
 
+  // Tell the server the browser's time zone, so that due dates say
+  // "Today" by the user's own calendar (web/timezone.go reads the "tz"
+  // cookie; the account page sets a zone for browsers without this).
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && /^[A-Za-z0-9_+\-\/]{1,64}$/.test(zone)) {
+      document.cookie = 'tz=' + zone + '; path=/; max-age=31536000; samesite=lax';
+    }
+  } catch (e) {
+    // No Intl: the server counts days in UTC, or the account's zone.
+  }
+
   // Escape inside an inline edit form cancels it, by clicking the element
   // marked [data-cancel] so that htmx (or plain navigation) does the rest.
   document.addEventListener('keydown', function (event) {

@@ -7,12 +7,14 @@ import (
 	"taskapp/models"
 )
 
-// ListQuery is what a task list URL asks for: a status filter, a search and
-// a page. Every list link and pushed URL is built from one with URL, so a
+// ListQuery is what a task list URL asks for: a status filter or a due
+// view, a search, an order and a page. Every list link and pushed URL is built from one with URL, so a
 // full page render of any of them shows the same state.
 type ListQuery struct {
 	Status models.TaskStatus // "" for every status
+	Due    models.DueView    // "" for none; set, Status is ""
 	Q      string            // search text, "" for none
+	Sort   models.TaskSort   // "" for the default, newest first
 	Page   int               // 1-based
 }
 
@@ -28,8 +30,14 @@ func (q ListQuery) address(path string) string {
 	if q.Status != "" {
 		v.Set("status", string(q.Status))
 	}
+	if q.Due != "" {
+		v.Set("view", string(q.Due))
+	}
 	if q.Q != "" {
 		v.Set("q", q.Q)
+	}
+	if q.Sort != "" && q.Sort != models.SortNewest {
+		v.Set("sort", string(q.Sort))
 	}
 	if q.Page > 1 {
 		v.Set("page", strconv.Itoa(q.Page))
@@ -42,7 +50,19 @@ func (q ListQuery) address(path string) string {
 
 // WithStatus is q filtered by s instead, from its first page.
 func (q ListQuery) WithStatus(s models.TaskStatus) ListQuery {
-	q.Status, q.Page = s, 1
+	q.Status, q.Due, q.Page = s, "", 1
+	return q
+}
+
+// WithDue is q showing the due view v instead, from its first page.
+func (q ListQuery) WithDue(v models.DueView) ListQuery {
+	q.Status, q.Due, q.Page = "", v, 1
+	return q
+}
+
+// WithSort is q in order s, from its first page.
+func (q ListQuery) WithSort(s models.TaskSort) ListQuery {
+	q.Sort, q.Page = s, 1
 	return q
 }
 

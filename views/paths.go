@@ -23,6 +23,7 @@ const (
 	PathAccountSessions = "/account/sessions"
 	PathAccountSession  = "/account/sessions/:id"
 	PathAccountKeyboard = "/account/keyboard"
+	PathAccountTimeZone = "/account/time-zone"
 
 	PathTasks          = "/tasks"
 	PathTaskCounts     = "/tasks/counts"

@@ -19,10 +19,11 @@ type accountStore interface {
 	SetPasswordHash(ctx context.Context, id int64, hashedPassword string, keepSession int64) error
 	DeleteUser(ctx context.Context, id int64) error
 	SetKeyboardShortcuts(ctx context.Context, id int64, on bool) error
-	CountTasks(ctx context.Context, userID int64, query string) (models.StatusCounts, error)
 	SessionsOf(ctx context.Context, userID int64, now time.Time) ([]models.Session, error)
 	DeleteSession(ctx context.Context, userID, id int64) error
 	DeleteSessions(ctx context.Context, userID, keep int64) (int64, error)
+	CountTasks(ctx context.Context, userID int64, opts models.ListOptions) (models.ListCounts, error)
+	SetTimeZone(ctx context.Context, id int64, name string) error
 }
 
 // AccountHandler serves the account page, password change and deletion.
@@ -48,6 +49,7 @@ func (h *AccountHandler) Routes(r router) {
 	r.DELETE(views.PathAccountSession, h.endSession)
 	r.DELETE(views.PathAccountSessions, h.endOtherSessions)
 	r.POST(views.PathAccountKeyboard, h.setShortcuts)
+	r.POST(views.PathAccountTimeZone, h.setTimeZone)
 }
 
 // passwordForm changes the password of the signed-in account.
@@ -102,7 +104,7 @@ func (h *AccountHandler) show(c echo.Context) error {
 // filled in here.
 func (h *AccountHandler) render(c echo.Context, status int, p views.AccountPage) error {
 	u := currentUser(c)
-	counts, err := h.store.CountTasks(c.Request().Context(), u.ID, "")
+	counts, err := h.store.CountTasks(c.Request().Context(), u.ID, models.ListOptions{})
 	if err != nil {
 		return err
 	}
@@ -110,6 +112,10 @@ func (h *AccountHandler) render(c echo.Context, status int, p views.AccountPage)
 	if p.Sessions, err = h.sessionsView(c); err != nil {
 		return err
 	}
+	if p.TimeZoneErrors == nil && u.TimeZone != nil {
+		p.TimeZone = *u.TimeZone
+	}
+	p.ZoneNow = userLocation(c).String()
 	return render(c, status, views.Account(p), nil)
 }
 
@@ -196,5 +202,21 @@ func (h *AccountHandler) setShortcuts(c echo.Context) error {
 	} else {
 		flash(c, views.FlashSuccess, "Keyboard shortcuts are off.")
 	}
+	return redirect(c, views.PathAccount)
+}
+
+// setTimeZone is POST /account/time-zone: the zone "today" is counted in,
+// for people whose browser does not say (no JavaScript) or says wrong.
+func (h *AccountHandler) setTimeZone(c echo.Context) error {
+	name := c.FormValue("time_zone")
+	err := h.store.SetTimeZone(c.Request().Context(), currentUser(c).ID, name)
+	var refused *models.ValidationError
+	if errors.As(err, &refused) {
+		return h.render(c, http.StatusUnprocessableEntity, views.AccountPage{TimeZone: models.Printable(name), TimeZoneErrors: refused.Fields})
+	}
+	if err != nil {
+		return err
+	}
+	flash(c, views.FlashSuccess, "Your time zone has been saved.")
 	return redirect(c, views.PathAccount)
 }

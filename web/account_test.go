@@ -50,6 +50,7 @@ func TestAccountFormsAreAccessible(t *testing.T) {
 			"pw-password_confirm": {"new-password", ""},
 			"del-password":        {"current-password", ""},
 			"keyboard_shortcuts":  {"", ""},
+			"tz-time_zone":        {"off", ""},
 		},
 		"/login": {
 			"email":    {"email", ""},

@@ -10,13 +10,14 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"taskapp/models"
 	"testing"
 )
 
 // countTasks is how many tasks u has.
 func countTasks(t *testing.T, app *testApp, u taskUser) int64 {
 	t.Helper()
-	c, err := app.store.CountTasks(app.ctx(), u.id, "")
+	c, err := app.store.CountTasks(app.ctx(), u.id, models.ListOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ type taskForm struct {
 	patch models.TaskPatch
 }
 
-// parse reads the fields sent over the form's current values: all three
+// parse reads the fields sent over the form's current values: all four
 // when all is set (create and PUT, where a missing field counts as empty),
 // otherwise only those present (PATCH, such as a row's status alone).
 // The store gets the raw input; the form shows it printable.
@@ -46,7 +46,15 @@ func (f *taskForm) parse(c echo.Context, all bool) error {
 		st := models.TaskStatus(*s)
 		f.patch.Status = &st
 	}
+	// A row's done checkbox: a hidden "false" comes first and the checkbox
+	// sends "true" after it when checked, so the last value is the answer.
+	if v := values["done"]; len(v) > 0 && f.patch.Status == nil {
+		st := models.CompletionStatus(v[len(v)-1] == "true")
+		f.patch.Status = &st
+		status = string(st)
+	}
 	f.Status = models.TaskStatus(status)
+	f.patch.DueDate = field("due_date", &f.DueDate)
 	return nil
 }
 
@@ -61,6 +69,9 @@ func (f *taskForm) input() models.TaskInput {
 	}
 	if f.patch.Status != nil {
 		in.Status = *f.patch.Status
+	}
+	if f.patch.DueDate != nil {
+		in.DueDate = *f.patch.DueDate
 	}
 	return in
 }

@@ -23,7 +23,7 @@ type taskStore interface {
 	UpdateTask(ctx context.Context, userID, id int64, patch models.TaskPatch) (*models.Task, error)
 	DeleteTask(ctx context.Context, userID, id int64) error
 	ListTasks(ctx context.Context, userID int64, opts models.ListOptions) (*models.TaskPage, error)
-	CountTasks(ctx context.Context, userID int64, query string) (models.StatusCounts, error)
+	CountTasks(ctx context.Context, userID int64, opts models.ListOptions) (models.ListCounts, error)
 	TaskInList(ctx context.Context, userID, id int64, opts models.ListOptions) (bool, error)
 	ApplyBulk(ctx context.Context, userID int64, ids []int64, change models.BulkChange) (int, error)
 }
@@ -75,8 +75,9 @@ func parseTaskID(c echo.Context) (int64, error) {
 	return id, nil
 }
 
-// parseListQuery reads a list URL's query leniently: an unknown status
-// shows every task, a bad page is page 1 (ListTasks clamps one too far).
+// parseListQuery reads a list URL's query leniently: an unknown status,
+// view or sort is the default, a bad page is page 1 (ListTasks clamps one
+// too far).
 func parseListQuery(v url.Values) views.ListQuery {
 	q := views.ListQuery{Status: models.TaskStatus(v.Get("status")), Page: 1}
 	if !q.Status.Valid() {
@@ -85,6 +86,12 @@ func parseListQuery(v url.Values) views.ListQuery {
 	q.Q = strings.TrimSpace(models.Printable(v.Get("q")))
 	if utf8.RuneCountInString(q.Q) > maxQueryLen {
 		q.Q = strings.TrimSpace(string([]rune(q.Q)[:maxQueryLen]))
+	}
+	if d := models.DueView(v.Get("view")); d.Valid() {
+		q.Status, q.Due = "", d
+	}
+	if s := models.TaskSort(v.Get("sort")); s.Valid() && s != models.SortNewest {
+		q.Sort = s
 	}
 	if p, err := strconv.Atoi(v.Get("page")); err == nil && p > 1 {
 		q.Page = p
@@ -142,25 +149,45 @@ func (o origin) back(id int64) string {
 	return views.PathTasks
 }
 
-// listView loads the list region for q.
-func (h *TaskHandler) listView(ctx context.Context, userID int64, q views.ListQuery) (views.TaskListView, error) {
-	p, err := h.store.ListTasks(ctx, userID, models.ListOptions{Status: q.Status, Query: q.Q, Page: q.Page, PerPage: h.perPage})
+// listView loads the signed-in user's list region for q.
+func (h *TaskHandler) listView(c echo.Context, q views.ListQuery) (views.TaskListView, error) {
+	now, today := h.clock(c)
+	p, err := h.store.ListTasks(c.Request().Context(), ownerID(c), listOptions(q, today, h.perPage))
 	if err != nil {
 		return views.TaskListView{}, err
 	}
 	q.Page = p.Page
-	return views.TaskListView{Query: q, Tasks: p.Tasks, Counts: p.Counts, Total: p.Total, Pages: p.Pages, Now: h.now()}, nil
+	return views.TaskListView{Query: q, Tasks: p.Tasks, Counts: p.Counts, Total: p.Total, Pages: p.Pages, Now: now, Today: today}, nil
+}
+
+// listOptions is what the store needs to list q for a user whose day is
+// today.
+func listOptions(q views.ListQuery, today models.Date, perPage int) models.ListOptions {
+	return models.ListOptions{Status: q.Status, Due: q.Due, Today: today, Sort: q.Sort, Query: q.Q, Page: q.Page, PerPage: perPage}
+}
+
+// clock is the time now and the signed-in user's calendar day.
+func (h *TaskHandler) clock(c echo.Context) (time.Time, models.Date) {
+	now := h.now()
+	return now, models.Today(now, userLocation(c))
+}
+
+// detail is the task page's view of t with form.
+func (h *TaskHandler) detail(c echo.Context, t *models.Task, form views.TaskForm) views.TaskDetail {
+	now, today := h.clock(c)
+	return views.TaskDetail{Task: t, Form: form, Now: now, Today: today}
 }
 
 // countsView is the list region's tabs and pagination for q, without rows
 // and without clamping the page.
-func (h *TaskHandler) countsView(ctx context.Context, userID int64, q views.ListQuery) (views.TaskListView, error) {
-	counts, err := h.store.CountTasks(ctx, userID, q.Q)
+func (h *TaskHandler) countsView(c echo.Context, q views.ListQuery) (views.TaskListView, error) {
+	now, today := h.clock(c)
+	counts, err := h.store.CountTasks(c.Request().Context(), ownerID(c), listOptions(q, today, h.perPage))
 	if err != nil {
 		return views.TaskListView{}, err
 	}
-	total := counts.Total(q.Status)
-	return views.TaskListView{Query: q, Counts: counts, Total: total, Pages: models.PageCount(total, h.perPage), Now: h.now()}, nil
+	total := counts.Matching(listOptions(q, today, h.perPage))
+	return views.TaskListView{Query: q, Counts: counts, Total: total, Pages: models.PageCount(total, h.perPage), Now: now, Today: today}, nil
 }
 
 // ownTask loads the task named by :id if the signed-in user owns it;
@@ -173,8 +200,8 @@ func (h *TaskHandler) ownTask(c echo.Context) (*models.Task, error) {
 	return h.store.TaskByID(c.Request().Context(), ownerID(c), id)
 }
 
-func (h *TaskHandler) taskPage(t *models.Task, form views.TaskForm) templ.Component {
-	return views.TaskPage(views.TaskDetail{Task: t, Form: form, Now: h.now()})
+func (h *TaskHandler) taskPage(c echo.Context, t *models.Task, form views.TaskForm) templ.Component {
+	return views.TaskPage(h.detail(c, t, form))
 }
 
 // ownerID is the signed-in user's id; requireUser guarantees one.

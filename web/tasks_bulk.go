@@ -85,7 +85,7 @@ func (h *TaskHandler) bulk(c echo.Context) error {
 			return redirect(c, q.URL())
 		}
 	}
-	l, err := h.listView(ctx, ownerID(c), q)
+	l, err := h.listView(c, q)
 	if err != nil {
 		return err
 	}

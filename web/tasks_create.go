@@ -1,8 +1,8 @@
 package web
 
 import (
-	"context"
 	"net/http"
+	"slices"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -25,7 +25,7 @@ func (h *TaskHandler) create(c echo.Context) error {
 	if form.refused(err) {
 		return renderPage(c, http.StatusUnprocessableEntity, func() (templ.Component, error) {
 			// The address bar says /tasks: show its default view.
-			l, err := h.listView(ctx, ownerID(c), views.ListQuery{Page: 1})
+			l, err := h.listView(c, views.ListQuery{Page: 1})
 			return views.TaskListPage(views.TasksPage{List: l, Create: form.TaskForm}), err
 		}, views.CreateForm(form.TaskForm))
 	}
@@ -34,7 +34,7 @@ func (h *TaskHandler) create(c echo.Context) error {
 	}
 	// The message depends on whether the list on screen shows the task; a
 	// plain form goes to the default list, which always does.
-	v, err := h.created(ctx, ownerID(c), t, originOf(c).listQuery())
+	v, err := h.created(c, t, originOf(c).listQuery())
 	if err != nil {
 		return err
 	}
@@ -50,13 +50,14 @@ func (h *TaskHandler) create(c echo.Context) error {
 
 // created is the list q after t was added to it: its counts, whether t
 // shows on it, and the row t pushes off a full first page.
-func (h *TaskHandler) created(ctx context.Context, userID int64, t *models.Task, q views.ListQuery) (views.TaskCreatedView, error) {
+func (h *TaskHandler) created(c echo.Context, t *models.Task, q views.ListQuery) (views.TaskCreatedView, error) {
+	ctx, userID := c.Request().Context(), ownerID(c)
 	v := views.TaskCreatedView{Form: views.TaskForm{Status: models.StatusPending, Focus: true}, Task: t}
-	l, err := h.countsView(ctx, userID, q)
+	l, err := h.countsView(c, q)
 	if err != nil {
 		return v, err
 	}
-	opts := models.ListOptions{Status: q.Status, Query: q.Q}
+	opts := listOptions(q, l.Today, h.perPage)
 	inView, err := h.store.TaskInList(ctx, userID, t.ID, opts)
 	if err != nil {
 		return v, err
@@ -67,6 +68,16 @@ func (h *TaskHandler) created(ctx context.Context, userID int64, t *models.Task,
 		before--
 	}
 	l.Query.Page = min(q.Page, models.PageCount(before, h.perPage))
+	if inView && (q.Due != "" || q.Sort != "") {
+		// A new task goes on top of the list only in the default order;
+		// in a due view or another order the page on screen is redrawn.
+		if l, err = h.listView(c, l.Query); err != nil {
+			return v, err
+		}
+		v.List, v.Redraw = l, true
+		v.Shown = slices.ContainsFunc(l.Tasks, func(x models.Task) bool { return x.ID == t.ID })
+		return v, nil
+	}
 	v.List, v.Shown = l, inView && l.Query.Page == 1
 	if v.Shown && before >= int64(h.perPage) {
 		// The first page was full: its last row now belongs to page 2.

@@ -140,7 +140,7 @@ func TestCreateTaskValidation(t *testing.T) {
 			}
 		}
 	}
-	if n, _ := app.store.CountTasks(app.ctx(), u.id, ""); n.All() != 0 {
+	if n, _ := app.store.CountTasks(app.ctx(), u.id, models.ListOptions{}); n.All() != 0 {
 		t.Errorf("invalid input created %d tasks", n.All())
 	}
 }

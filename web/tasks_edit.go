@@ -17,5 +17,5 @@ func (h *TaskHandler) edit(c echo.Context) error {
 	}
 	form := views.FormFromTask(t, originOf(c).listQuery().URL())
 	form.Focus = true
-	return render(c, http.StatusOK, h.taskPage(t, views.FormFromTask(t, "")), views.TaskEditForm(form))
+	return render(c, http.StatusOK, h.taskPage(c, t, views.FormFromTask(t, "")), views.TaskEditForm(form))
 }

@@ -13,7 +13,7 @@ import (
 // list is GET /tasks: the page, or for htmx (a tab, a search, a page link)
 // the list region, with the canonical URL pushed to the history.
 func (h *TaskHandler) list(c echo.Context) error {
-	l, err := h.listView(c.Request().Context(), ownerID(c), parseListQuery(c.QueryParams()))
+	l, err := h.listView(c, parseListQuery(c.QueryParams()))
 	if err != nil {
 		return err
 	}
@@ -29,17 +29,16 @@ func (h *TaskHandler) list(c echo.Context) error {
 // whole view), the region is redrawn instead, there being no rows on
 // screen to keep. Without htmx it redirects to the list.
 func (h *TaskHandler) counts(c echo.Context) error {
-	ctx := c.Request().Context()
 	q := parseListQuery(c.QueryParams())
 	return respond(c, q.URL(), func() error {
-		l, err := h.countsView(ctx, ownerID(c), q)
+		l, err := h.countsView(c, q)
 		if err != nil {
 			return err
 		}
 		if l.Total > 0 && q.Page <= l.Pages {
 			return render(c, http.StatusOK, nil, templ.Join(views.Tabs(l, false), views.Pagination(l, true)))
 		}
-		if l, err = h.listView(ctx, ownerID(c), q); err != nil {
+		if l, err = h.listView(c, q); err != nil {
 			return err
 		}
 		replaceRegion(c, "#task-region", l.Query.URL())

@@ -15,6 +15,7 @@ func (h *TaskHandler) show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	rc := views.RowContext{Now: h.now(), Back: originOf(c).listQuery().URL(), FocusEdit: true}
-	return render(c, http.StatusOK, h.taskPage(t, views.FormFromTask(t, "")), views.TaskRow(t, rc))
+	now, today := h.clock(c)
+	rc := views.RowContext{Now: now, Today: today, Back: originOf(c).listQuery().URL(), FocusEdit: true}
+	return render(c, http.StatusOK, h.taskPage(c, t, views.FormFromTask(t, "")), views.TaskRow(t, rc))
 }

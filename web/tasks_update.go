@@ -31,11 +31,11 @@ func (h *TaskHandler) update(c echo.Context) error {
 	}
 	t, err := h.store.UpdateTask(ctx, ownerID(c), stored.ID, form.patch)
 	if form.refused(err) {
-		page := h.taskPage(stored, form.TaskForm)
+		page := h.taskPage(c, stored, form.TaskForm)
 		if o.list != nil {
 			return render(c, http.StatusUnprocessableEntity, page, views.TaskEditForm(form.TaskForm))
 		}
-		return render(c, http.StatusUnprocessableEntity, page, views.TaskDetailView(views.TaskDetail{Task: stored, Form: form.TaskForm, Now: h.now()}))
+		return render(c, http.StatusUnprocessableEntity, page, views.TaskDetailView(h.detail(c, stored, form.TaskForm)))
 	}
 	if err != nil {
 		return err
@@ -48,9 +48,9 @@ func (h *TaskHandler) update(c echo.Context) error {
 	}
 	return respond(c, o.back(t.ID), func() error {
 		if o.list == nil {
-			return render(c, http.StatusOK, nil, views.TaskDetailView(views.TaskDetail{Task: t, Form: views.FormFromTask(t, ""), Now: h.now()}))
+			return render(c, http.StatusOK, nil, views.TaskDetailView(h.detail(c, t, views.FormFromTask(t, ""))))
 		}
-		l, err := h.countsView(ctx, ownerID(c), *o.list)
+		l, err := h.countsView(c, *o.list)
 		if err != nil {
 			return err
 		}
@@ -58,7 +58,7 @@ func (h *TaskHandler) update(c echo.Context) error {
 		// After a save from the edit form, focus goes back to the row's
 		// Edit button; a status change keeps focus on its select (htmx
 		// restores it by id).
-		rc := views.RowContext{Now: l.Now, Back: o.list.URL(), FocusEdit: c.Request().Method == http.MethodPut}
+		rc := views.RowContext{Now: l.Now, Today: l.Today, Back: o.list.URL(), FocusEdit: c.Request().Method == http.MethodPut}
 		return render(c, http.StatusOK, nil, views.TaskUpdated(t, rc, l))
 	})
 }

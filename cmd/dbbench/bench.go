@@ -155,6 +155,13 @@ func benchmarks(store *models.Store, s *sample, o options) []benchmark {
 	byStatus := func(i int) models.ListOptions {
 		return models.ListOptions{Status: statuses[i%len(statuses)]}
 	}
+	today := models.DateOf(models.Now())
+	due := func(v models.DueView) func(int) models.ListOptions {
+		return func(int) models.ListOptions { return models.ListOptions{Due: v, Today: today} }
+	}
+	sorted := func(s models.TaskSort) func(int) models.ListOptions {
+		return func(int) models.ListOptions { return models.ListOptions{Sort: s, Today: today} }
+	}
 	const (
 		listTarget = 50 * time.Millisecond
 	)
@@ -198,6 +205,11 @@ func benchmarks(store *models.Store, s *sample, o options) []benchmark {
 		{name: "Search/heavy", what: "q=word, heaviest 1%", target: listTarget, call: list(heavyUser, search)},
 		{name: "Status", what: "status filter, any user", target: listTarget, call: list(anyUser, byStatus)},
 		{name: "Status/heavy", what: "status filter, heaviest 1%", target: listTarget, call: list(heavyUser, byStatus)},
+		{name: "Today", what: "due today+overdue, any user", target: listTarget, call: list(anyUser, due(models.DueToday))},
+		{name: "Today/heavy", what: "due today+overdue, heaviest 1%", target: listTarget, call: list(heavyUser, due(models.DueToday))},
+		{name: "Upcoming/heavy", what: "due next 7 days, heaviest 1%", target: listTarget, call: list(heavyUser, due(models.DueUpcoming))},
+		{name: "SortDue/heavy", what: "sort=due, heaviest 1%", target: listTarget, call: list(heavyUser, sorted(models.SortDue))},
+		{name: "SortTitle/heavy", what: "sort=title, heaviest 1%", target: listTarget, call: list(heavyUser, sorted(models.SortTitle))},
 	}
 }
 

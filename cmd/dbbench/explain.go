@@ -36,6 +36,7 @@ func explainAll(ctx context.Context, w io.Writer, dialect migrations.Dialect, db
 	defer store.Close()
 
 	heavy := s.owners[0]
+	today := models.DateOf(models.Now())
 	title := "Explained task"
 	st := models.StatusCompleted
 	calls := []struct {
@@ -78,6 +79,22 @@ func explainAll(ctx context.Context, w io.Writer, dialect migrations.Dialect, db
 		}},
 		{"Status=completed page 5, heaviest user", func() error {
 			_, err := store.ListTasks(ctx, heavy, models.ListOptions{Status: models.StatusCompleted, Page: 5})
+			return err
+		}},
+		{"Today (due today and overdue), heaviest user", func() error {
+			_, err := store.ListTasks(ctx, heavy, models.ListOptions{Due: models.DueToday, Today: today})
+			return err
+		}},
+		{"Upcoming (next 7 days), heaviest user", func() error {
+			_, err := store.ListTasks(ctx, heavy, models.ListOptions{Due: models.DueUpcoming, Today: today})
+			return err
+		}},
+		{"sort=due, heaviest user", func() error {
+			_, err := store.ListTasks(ctx, heavy, models.ListOptions{Sort: models.SortDue, Today: today})
+			return err
+		}},
+		{"sort=title, heaviest user", func() error {
+			_, err := store.ListTasks(ctx, heavy, models.ListOptions{Sort: models.SortTitle, Today: today})
 			return err
 		}},
 	}

@@ -21,6 +21,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	_ "time/tzdata" // time zones for "today" even where the system has none
 
 	"taskapp/models"
 )

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"taskapp/models"
 )
 
 // runUserDelete is `taskapp user delete [--yes] EMAIL`: deletes the
@@ -29,7 +30,7 @@ func runUserDelete(ctx context.Context, args []string, u *userIO) error {
 		return fmt.Errorf("user delete: %w", err)
 	}
 	if !yes {
-		counts, err := store.CountTasks(ctx, usr.ID, "")
+		counts, err := store.CountTasks(ctx, usr.ID, models.ListOptions{})
 		if err != nil {
 			return fmt.Errorf("user delete: %w", err)
 		}

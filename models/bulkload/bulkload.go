@@ -62,7 +62,7 @@ func Load(ctx context.Context, store *models.Store, opts Options) error {
 		return err
 	}
 	rng := rand.New(rand.NewPCG(opts.Seed, uint64(len(ids))))
-	gen := &taskGen{rng: rng, users: ids, n: opts.Tasks, end: models.Now()}
+	gen := &taskGen{rng: rng, users: ids, n: opts.Tasks, end: models.Now(), dateText: dialect == migrations.SQLite}
 	if dialect == migrations.Postgres {
 		err = copyTasks(ctx, db, gen, progress)
 	} else {

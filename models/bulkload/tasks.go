@@ -15,11 +15,14 @@ type taskGen struct {
 	users []int64
 	n, i  int
 	end   time.Time
-	row   [6]any
+	// dateText writes due dates as "YYYY-MM-DD" text (SQLite's form)
+	// rather than a time.Time for a DATE column (PostgreSQL's COPY).
+	dateText bool
+	row      [7]any
 }
 
 // taskColumns are the columns of row, in order.
-var taskColumns = []string{"title", "description", "status", "user_id", "created_at", "updated_at"}
+var taskColumns = []string{"title", "description", "status", "user_id", "created_at", "updated_at", "due_date"}
 
 var sampleTitles = [...]string{
 	"Buy groceries", "Write report", "Submit assignment", "Call the plumber",
@@ -53,7 +56,17 @@ func (g *taskGen) Next() bool {
 		desc = fmt.Sprintf("Generated task %d: details to remember.", g.i)
 	}
 	status := models.TaskStatuses()[g.rng.IntN(3)]
-	g.row = [6]any{fmt.Sprintf("%s #%d", Title(g.rng.IntN(len(sampleTitles))), g.i), desc, string(status), user, created, updated}
+	// Two tasks in five have a due date, from a month ago to two months
+	// ahead, so that Today and Upcoming have something to find.
+	var due any
+	if g.rng.IntN(5) < 2 {
+		d := models.DateOf(g.end).AddDays(g.rng.IntN(90) - 30)
+		due = d.Time()
+		if g.dateText {
+			due = d.String()
+		}
+	}
+	g.row = [7]any{fmt.Sprintf("%s #%d", Title(g.rng.IntN(len(sampleTitles))), g.i), desc, string(status), user, created, updated, due}
 	return true
 }
 
