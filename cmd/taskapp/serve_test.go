@@ -29,7 +29,9 @@ func TestServeReadsRegistration(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, env.getenv, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{}) }()
+	go func() {
+		done <- run(ctx, []string{"serve"}, env.getenv, strings.NewReader(""), &bytes.Buffer{}, &bytes.Buffer{})
+	}()
 	defer func() {
 		cancel()
 		if err := <-done; err != nil {
