@@ -193,3 +193,18 @@ func TestShutdownEndsEventStreams(t *testing.T) {
 		}
 	}
 }
+
+// A live refresh redraws the region at the page's own URL but adds no
+// history entry: the person did not navigate.
+func TestLiveRefreshPushesNoHistory(t *testing.T) {
+	app := newTestApp(t)
+	alice := app.taskUser("alice@example.com")
+	p := alice.get(views.PathTasks+"?status=pending", append(alice.htmx(), "X-Live-Refresh: true")...)
+	wantStatus(t, p, http.StatusOK)
+	if u := p.Header.Get("HX-Push-Url"); u != "" {
+		t.Errorf("HX-Push-Url = %q on a live refresh, want none", u)
+	}
+	if p.doc.Find("#task-region[data-live='" + views.PathEvents + "']").Length() != 1 {
+		t.Error("the refreshed region does not name its event stream")
+	}
+}
