@@ -204,7 +204,7 @@ func TestLiveRefreshPushesNoHistory(t *testing.T) {
 	if u := p.Header.Get("HX-Push-Url"); u != "" {
 		t.Errorf("HX-Push-Url = %q on a live refresh, want none", u)
 	}
-	if p.doc.Find("#task-region[data-live='" + views.PathEvents + "']").Length() != 1 {
+	if p.doc.Find("#task-region[data-live='"+views.PathEvents+"']").Length() != 1 {
 		t.Error("the refreshed region does not name its event stream")
 	}
 }
