@@ -27,8 +27,8 @@ func TestSchemaColumns(t *testing.T) {
 				{"created_at", "timestamp without time zone", "NULL", "NO", "CURRENT_TIMESTAMP"},
 				{"updated_at", "timestamp without time zone", "NULL", "NO", "CURRENT_TIMESTAMP"},
 				{"deleted_at", "timestamp without time zone", "NULL", "YES", "NULL"},
-				{"keyboard_shortcuts", "boolean", "NULL", "NO", "true"},
 				{"time_zone", "character varying", "64", "YES", "NULL"},
+				{"keyboard_shortcuts", "boolean", "NULL", "NO", "true"},
 			},
 			"tasks": {
 				{"id", "integer", "NULL", "NO", "nextval('tasks_id_seq'::regclass)"},
@@ -62,8 +62,8 @@ func TestSchemaColumns(t *testing.T) {
 			{"created_at", "TIMESTAMP", "1", now, "0"},
 			{"updated_at", "TIMESTAMP", "1", now, "0"},
 			{"deleted_at", "TIMESTAMP", "0", "NULL", "0"},
-			{"keyboard_shortcuts", "BOOLEAN", "1", "TRUE", "0"},
 			{"time_zone", "VARCHAR(64)", "0", "NULL", "0"},
+			{"keyboard_shortcuts", "BOOLEAN", "1", "TRUE", "0"},
 		},
 		"tasks": {
 			{"id", "INTEGER", "0", "NULL", "1"},
