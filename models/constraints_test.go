@@ -39,6 +39,7 @@ func TestConstraintsRejectRawSQL(t *testing.T) {
 		{"hashed_password NULL", "INSERT INTO users (email, hashed_password) VALUES ('n@example.com', NULL)", nil, models.ErrInvalid},
 		{"users created_at NULL", "INSERT INTO users (email, hashed_password, created_at) VALUES ('n@example.com', 'h', NULL)", nil, models.ErrInvalid},
 		{"status not in the enum", "INSERT INTO tasks (title, status, user_id) VALUES ('t', 'done', ?)", []any{u.ID}, models.ErrInvalid},
+		{"status cancelled (not in the spec)", "INSERT INTO tasks (title, status, user_id) VALUES ('t', 'cancelled', ?)", []any{u.ID}, models.ErrInvalid},
 		{"status in another case", "INSERT INTO tasks (title, status, user_id) VALUES ('t', 'Pending', ?)", []any{u.ID}, models.ErrInvalid},
 		{"status empty", "INSERT INTO tasks (title, status, user_id) VALUES ('t', '', ?)", []any{u.ID}, models.ErrInvalid},
 		{"status NULL", "INSERT INTO tasks (title, status, user_id) VALUES ('t', NULL, ?)", []any{u.ID}, models.ErrInvalid},
