@@ -43,20 +43,7 @@ func catalog(t *testing.T, db *sql.DB, dialect migrations.Dialect) []string {
 	}
 	var lines []string
 	for _, q := range queries {
-		rows, err := db.QueryContext(t.Context(), q)
-		if err != nil {
-			t.Fatalf("catalog: %v", err)
-		}
-		for rows.Next() {
-			var line string
-			if err := rows.Scan(&line); err != nil {
-				t.Fatal(err)
-			}
-			lines = append(lines, line)
-		}
-		if err := rows.Close(); err != nil {
-			t.Fatal(err)
-		}
+		lines = append(lines, queryLines(t, db, q)...)
 	}
 	slices.Sort(lines)
 	return lines
@@ -125,4 +112,26 @@ func difference(a, b []string) []string {
 		}
 	}
 	return out
+}
+
+// queryLines runs a query that returns one text column.
+func queryLines(t *testing.T, db *sql.DB, q string) []string {
+	t.Helper()
+	rows, err := db.QueryContext(t.Context(), q)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, line)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return lines
 }
