@@ -53,6 +53,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("mutate", flag.ContinueOnError)
 	pattern := fs.String("run", "", "only mutants whose name matches this regular expression")
 	list := fs.Bool("list", false, "list the mutants and exit")
+	show := fs.Bool("v", false, "print go test's output for each mutant")
 	timeout := fs.Duration("timeout", 10*time.Minute, "go test -timeout for each mutant (a hang counts as killed)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -109,7 +110,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return ctx.Err()
 		}
 		began := time.Now()
-		o, detail := t.try(ctx, m, db)
+		o, detail, output := t.try(ctx, m, db)
 		counts[o]++
 		note := detail
 		switch {
@@ -122,6 +123,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "[%2d/%d] %-8s %-45s %5s  %s\n", i+1, len(selected), o, m.Name,
 			time.Since(began).Round(time.Second), note)
+		if *show {
+			out.Write(output)
+		}
 	}
 	judged := counts[killed] + counts[survived]
 	score := 0.0
@@ -161,35 +165,36 @@ func (t tester) test(ctx context.Context, pkgs []string) testResult {
 	return testResult{output: out, err: err}
 }
 
-// try applies m to the copy, runs its packages' tests and restores the file.
-func (t tester) try(ctx context.Context, m mutant, db string) (outcome, string) {
+// try applies m to the copy, runs its packages' tests and restores the
+// file. It returns the outcome, a note for the report and go test's output.
+func (t tester) try(ctx context.Context, m mutant, db string) (outcome, string, []byte) {
 	if m.Only != "" && m.Only != db {
-		return skipped, "only " + m.Only + " can kill it"
+		return skipped, "only " + m.Only + " can kill it", nil
 	}
 	path := filepath.Join(t.dir, filepath.FromSlash(m.File))
 	orig, err := os.ReadFile(path)
 	if err != nil {
-		return stale, err.Error()
+		return stale, err.Error(), nil
 	}
 	if n := bytes.Count(orig, []byte(m.From)); n != 1 {
-		return stale, fmt.Sprintf("the original text occurs %d times in %s", n, m.File)
+		return stale, fmt.Sprintf("the original text occurs %d times in %s", n, m.File), nil
 	}
 	mutated := bytes.Replace(orig, []byte(m.From), []byte(m.To), 1)
 	if err := os.WriteFile(path, mutated, 0o644); err != nil {
-		return broken, err.Error()
+		return broken, err.Error(), nil
 	}
 	defer os.WriteFile(path, orig, 0o644)
 
 	res := t.test(ctx, m.packages())
 	switch {
 	case res.err != nil:
-		return broken, res.err.Error()
+		return broken, res.err.Error(), res.output
 	case bytes.Contains(res.output, []byte("[build failed]")), bytes.Contains(res.output, []byte("[setup failed]")):
-		return broken, firstLine(res.output)
+		return broken, firstLine(res.output), res.output
 	case res.failed:
-		return killed, failures(res.output)
+		return killed, failures(res.output), res.output
 	}
-	return survived, ""
+	return survived, "", res.output
 }
 
 // failures names the tests that failed, for the report.
