@@ -153,3 +153,23 @@ func TestDeleteUserCascadesToTasks(t *testing.T) {
 		t.Errorf("second DeleteUser: %v, want ErrNotFound", err)
 	}
 }
+
+// TestStatusRuleMatchesDatabase asks the Go rule and the database's CHECK
+// about the same candidates, the spec's three and the fourth statuses a
+// change might add: they must agree on every one, and accept only the three.
+func TestStatusRuleMatchesDatabase(t *testing.T) {
+	t.Parallel()
+	s := dbtest.New(t)
+	u := newUser(t, s, "statuses@example.com")
+	for _, st := range []models.TaskStatus{models.StatusPending, models.StatusInProgress, models.StatusCompleted,
+		"cancelled", "canceled", "archived", "blocked", "done", "deleted", "in-progress", "todo"} {
+		spec := st == models.StatusPending || st == models.StatusInProgress || st == models.StatusCompleted
+		if st.Valid() != spec {
+			t.Errorf("TaskStatus(%q).Valid() = %v, want %v", st, st.Valid(), spec)
+		}
+		err := rawExec(t, s, "INSERT INTO tasks (title, status, user_id) VALUES ('t', ?, ?)", string(st), u.ID)
+		if stored := err == nil; stored != spec {
+			t.Errorf("the database stored status %q: %v, want %v (%v)", st, stored, spec, err)
+		}
+	}
+}

@@ -197,18 +197,16 @@ func (t tester) try(ctx context.Context, m mutant, db string) (outcome, string, 
 	return survived, "", res.output
 }
 
-// failures names the tests that failed, for the report.
+// failures names the first test that failed, for the report. Later ones
+// are often knock-on failures: -failfast skips the subtests a test has not
+// started yet, and its own checks after them then fail.
 var failLine = regexp.MustCompile(`(?m)^--- FAIL: (\S+)`)
 
 func failures(out []byte) string {
-	var names []string
-	for _, m := range failLine.FindAllSubmatch(out, 3) {
-		names = append(names, string(m[1]))
+	if m := failLine.FindSubmatch(out); m != nil {
+		return "by " + string(m[1])
 	}
-	if len(names) == 0 {
-		return firstLine(out)
-	}
-	return "by " + strings.Join(names, ", ")
+	return firstLine(out)
 }
 
 func firstLine(b []byte) string {

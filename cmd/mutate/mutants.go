@@ -146,8 +146,8 @@ var mutants = []mutant{
 		To:   "case StatusPending, StatusInProgress, StatusCompleted, \"cancelled\":\n\t\treturn true"},
 	{Name: "validate/argon-memory-unbounded", File: "models/password.go",
 		From: "p.memory > maxArgonMemoryKiB || ", To: ""},
-	{Name: "web/put-keeps-missing-fields", File: "web/tasks_edit.go",
-		From: "if !ok && !put {", To: "if !ok {"},
+	{Name: "web/put-and-patch-swapped", File: "web/tasks_edit.go",
+		From: "put := c.Request().Method == http.MethodPut", To: "put := c.Request().Method == http.MethodPatch"},
 	{Name: "web/task-id-leading-zero", File: "web/tasks.go",
 		From: " || s[0] == '0' {", To: " {"},
 
