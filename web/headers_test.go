@@ -42,6 +42,13 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 			}
 		}
 	}
+	// Pages show one person's tasks: no cache, shared or private, keeps
+	// them. Static files are the opposite: versioned names, cached forever.
+	for _, name := range []string{"page", "htmx fragment", "not found"} {
+		if got := responses[name].Header.Get("Cache-Control"); got != "no-store" {
+			t.Errorf("%s: Cache-Control = %q, want no-store", name, got)
+		}
+	}
 }
 
 // TestCSPAllowsNothingUnsafe reads the policy the app sends, directive by
