@@ -129,3 +129,26 @@ func stampOf(tk *models.Task) time.Time {
 	}
 	return tk.UpdatedAt
 }
+
+// TestNewRowsWereNeverUpdated: a row just created has updated_at equal to
+// created_at, as the schema's defaults give a raw INSERT, so "updated after
+// it was created" means it was edited.
+func TestNewRowsWereNeverUpdated(t *testing.T) {
+	t.Parallel()
+	s := dbtest.New(t)
+	u := newUser(t, s, "fresh@example.com")
+	tk := newTask(t, s, u.ID, "Fresh")
+	for _, row := range []struct {
+		table            string
+		id               int64
+		created, updated time.Time
+	}{{"users", u.ID, u.CreatedAt, u.UpdatedAt}, {"tasks", tk.ID, tk.CreatedAt, tk.UpdatedAt}} {
+		if !row.updated.Equal(row.created) {
+			t.Errorf("new %s row: returned updated_at %v, created_at %v", row.table, row.updated, row.created)
+		}
+		created, updated := stamps(t, s, row.table, row.id)
+		if !updated.Equal(created) {
+			t.Errorf("new %s row: stored updated_at %v, created_at %v", row.table, updated, created)
+		}
+	}
+}
