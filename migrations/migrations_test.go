@@ -34,22 +34,7 @@ func schemaObjects(t *testing.T, db *sql.DB, dialect migrations.Dialect) []strin
 		UNION ALL SELECT 'function ' || proname FROM pg_proc
 			WHERE pronamespace = current_schema()::regnamespace`
 	}
-	rows, err := db.QueryContext(t.Context(), q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
+	names := queryLines(t, db, q)
 	slices.Sort(names)
 	return names
 }

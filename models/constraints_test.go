@@ -39,6 +39,7 @@ func TestConstraintsRejectRawSQL(t *testing.T) {
 		{"hashed_password NULL", "INSERT INTO users (email, hashed_password) VALUES ('n@example.com', NULL)", nil, models.ErrInvalid},
 		{"users created_at NULL", "INSERT INTO users (email, hashed_password, created_at) VALUES ('n@example.com', 'h', NULL)", nil, models.ErrInvalid},
 		{"status not in the enum", "INSERT INTO tasks (title, status, user_id) VALUES ('t', 'done', ?)", []any{u.ID}, models.ErrInvalid},
+		{"status cancelled (not in the spec)", "INSERT INTO tasks (title, status, user_id) VALUES ('t', 'cancelled', ?)", []any{u.ID}, models.ErrInvalid},
 		{"status in another case", "INSERT INTO tasks (title, status, user_id) VALUES ('t', 'Pending', ?)", []any{u.ID}, models.ErrInvalid},
 		{"status empty", "INSERT INTO tasks (title, status, user_id) VALUES ('t', '', ?)", []any{u.ID}, models.ErrInvalid},
 		{"status NULL", "INSERT INTO tasks (title, status, user_id) VALUES ('t', NULL, ?)", []any{u.ID}, models.ErrInvalid},
@@ -150,5 +151,25 @@ func TestDeleteUserCascadesToTasks(t *testing.T) {
 	}
 	if err := s.DeleteUser(ctx, gone.ID); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("second DeleteUser: %v, want ErrNotFound", err)
+	}
+}
+
+// TestStatusRuleMatchesDatabase asks the Go rule and the database's CHECK
+// about the same candidates, the spec's three and the fourth statuses a
+// change might add: they must agree on every one, and accept only the three.
+func TestStatusRuleMatchesDatabase(t *testing.T) {
+	t.Parallel()
+	s := dbtest.New(t)
+	u := newUser(t, s, "statuses@example.com")
+	for _, st := range []models.TaskStatus{models.StatusPending, models.StatusInProgress, models.StatusCompleted,
+		"cancelled", "canceled", "archived", "blocked", "done", "deleted", "in-progress", "todo"} {
+		spec := st == models.StatusPending || st == models.StatusInProgress || st == models.StatusCompleted
+		if st.Valid() != spec {
+			t.Errorf("TaskStatus(%q).Valid() = %v, want %v", st, st.Valid(), spec)
+		}
+		err := rawExec(t, s, "INSERT INTO tasks (title, status, user_id) VALUES ('t', ?, ?)", string(st), u.ID)
+		if stored := err == nil; stored != spec {
+			t.Errorf("the database stored status %q: %v, want %v (%v)", st, stored, spec, err)
+		}
 	}
 }

@@ -70,12 +70,20 @@ func (s TaskStatus) Words() string { return strings.ToLower(s.Label()) }
 // raw SQL, Table("tasks") queries, the backup, the purge or cmd/dbbench.
 // Which queries see the trash is a rule the store states explicitly, in
 // one place per query, where the owner guard already looks.
+//
+// UpdatedAt, here and on Task, has GORM's autoUpdateTime switched off: the
+// BeforeUpdate hook (touch) is the one thing on the Go side that moves it,
+// so a test fails if the hook stops doing so, rather than GORM quietly doing
+// the same job with the same clock. The triggers in ../migrations cover
+// writes that bypass GORM; on SQLite the trigger stands aside when the
+// statement sets updated_at, on PostgreSQL it overwrites the hook's value
+// with the transaction's time (the two agree to within the statement).
 type User struct {
 	ID             int64     `gorm:"primaryKey"`
 	Email          string    `gorm:"size:255;not null"`
 	HashedPassword string    `gorm:"size:255;not null"`
-	CreatedAt      time.Time `gorm:"<-:create;not null"` // immutable after insert
-	UpdatedAt      time.Time `gorm:"not null"`
+	CreatedAt      time.Time `gorm:"<-:create;not null"`            // immutable after insert
+	UpdatedAt      time.Time `gorm:"not null;autoUpdateTime:false"` // set by touch, see above
 	// DeletedAt is set while the account is in the trash (soft delete).
 	DeletedAt *time.Time
 	// KeyboardShortcuts turns the task list's single-key shortcuts on;
@@ -95,8 +103,8 @@ type Task struct {
 	Status      TaskStatus `gorm:"size:20;not null"`
 	DueDate     *Date      `gorm:"type:date"` // nil when the task has no date
 	UserID      int64      `gorm:"not null"`
-	CreatedAt   time.Time  `gorm:"<-:create;not null"` // immutable after insert
-	UpdatedAt   time.Time  `gorm:"not null"`
+	CreatedAt   time.Time  `gorm:"<-:create;not null"`            // immutable after insert
+	UpdatedAt   time.Time  `gorm:"not null;autoUpdateTime:false"` // set by touch, see User
 	// DeletedAt is set while the task is in the trash (soft delete).
 	DeletedAt *time.Time
 }

@@ -9,24 +9,6 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-func TestSecurityHeadersOnEveryPage(t *testing.T) {
-	app := newTestApp(t)
-	p := app.browser().get("/login")
-	for name, want := range map[string]string{
-		"Content-Security-Policy": "script-src 'self'",
-		"X-Content-Type-Options":  "nosniff",
-		"X-Frame-Options":         "DENY",
-		"Referrer-Policy":         "same-origin",
-	} {
-		if got := p.Header.Get(name); !strings.Contains(got, want) {
-			t.Errorf("%s = %q, want it to contain %q", name, got, want)
-		}
-	}
-	if !strings.Contains(p.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
-		t.Errorf("CSP does not forbid framing: %q", p.Header.Get("Content-Security-Policy"))
-	}
-}
-
 func TestUnknownRouteRendersNotFoundPage(t *testing.T) {
 	app := newTestApp(t)
 	p := app.browser().get("/no/such/page")
