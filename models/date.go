@@ -58,6 +58,19 @@ func (d Date) DaysSince(from Date) int { return int(d.t.Sub(from.t).Hours() / 24
 // Before reports whether d is an earlier day than o.
 func (d Date) Before(o Date) bool { return d.t.Before(o.t) }
 
+// MarshalText is the ISO date, so that JSON (a backup) holds "2026-12-31".
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads an ISO date, strictly.
+func (d *Date) UnmarshalText(b []byte) error {
+	p, ok := parseDate(string(b))
+	if !ok {
+		return fmt.Errorf("models: not a date: %q", b)
+	}
+	*d = p
+	return nil
+}
+
 // Value stores the date as its ISO text, which PostgreSQL reads as a DATE.
 func (d Date) Value() (driver.Value, error) { return d.String(), nil }
 

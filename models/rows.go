@@ -36,6 +36,10 @@ func (u *User) Validate() FieldErrors {
 	case utf8.RuneCountInString(u.HashedPassword) > maxHashLen:
 		fe["hashed_password"] = "Use at most 255 characters."
 	}
+	if u.TimeZone != nil && (*u.TimeZone == "" || ValidateTimeZone(*u.TimeZone) != "") {
+		// SetTimeZone stores "" as NULL, so a stored zone is never empty.
+		fe["time_zone"] = "Must be a time zone name like Europe/Paris, or absent."
+	}
 	validateStamps(fe, u.CreatedAt, u.UpdatedAt)
 	return fe
 }
@@ -43,6 +47,9 @@ func (u *User) Validate() FieldErrors {
 // Validate checks a task row as stored; an empty map means valid.
 func (t *Task) Validate() FieldErrors {
 	in := TaskInput{Title: t.Title, Description: t.DescriptionText(), Status: t.Status}
+	if t.DueDate != nil {
+		in.DueDate = t.DueDate.String()
+	}
 	fe := in.Validate()
 	if t.ID <= 0 {
 		fe["id"] = "Must be a positive number."

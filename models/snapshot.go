@@ -60,8 +60,8 @@ func (sn *Snapshot) Counts(ctx context.Context) (users, tasks int64, err error) 
 // row at a time. The *User is reused between calls.
 func (sn *Snapshot) Users(ctx context.Context, fn func(*User) error) error {
 	var u User
-	return sn.each(ctx, "users", "SELECT id, email, hashed_password, created_at, updated_at, deleted_at FROM users ORDER BY id",
-		[]any{&u.ID, &u.Email, &u.HashedPassword, &u.CreatedAt, &u.UpdatedAt, &u.DeletedAt},
+	return sn.each(ctx, "users", "SELECT id, email, hashed_password, created_at, updated_at, deleted_at, time_zone, keyboard_shortcuts FROM users ORDER BY id",
+		[]any{&u.ID, &u.Email, &u.HashedPassword, &u.CreatedAt, &u.UpdatedAt, &u.DeletedAt, &u.TimeZone, &u.KeyboardShortcuts},
 		func() error { normalizeStamps(&u.CreatedAt, &u.UpdatedAt, u.DeletedAt); return fn(&u) })
 }
 
@@ -69,8 +69,8 @@ func (sn *Snapshot) Users(ctx context.Context, fn func(*User) error) error {
 // row at a time. The *Task is reused between calls.
 func (sn *Snapshot) Tasks(ctx context.Context, fn func(*Task) error) error {
 	var t Task
-	return sn.each(ctx, "tasks", "SELECT id, title, description, status, user_id, created_at, updated_at, deleted_at FROM tasks ORDER BY id",
-		[]any{&t.ID, &t.Title, &t.Description, &t.Status, &t.UserID, &t.CreatedAt, &t.UpdatedAt, &t.DeletedAt},
+	return sn.each(ctx, "tasks", "SELECT id, title, description, status, user_id, created_at, updated_at, deleted_at, due_date FROM tasks ORDER BY id",
+		[]any{&t.ID, &t.Title, &t.Description, &t.Status, &t.UserID, &t.CreatedAt, &t.UpdatedAt, &t.DeletedAt, &t.DueDate},
 		func() error { normalizeStamps(&t.CreatedAt, &t.UpdatedAt, t.DeletedAt); return fn(&t) })
 }
 

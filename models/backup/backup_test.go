@@ -63,8 +63,10 @@ func assertEmpty(t *testing.T, s *models.Store) {
 
 // fill gives s data with every feature a backup must keep: gaps in the ids,
 // trashed users and tasks, all statuses, NULL and non-NULL descriptions,
-// text that needs escaping, the longest title, and timestamps with
-// microseconds that differ between created and updated.
+// text that needs escaping, the longest title, timestamps with
+// microseconds that differ between created and updated, due dates (the
+// earliest year allowed too), a chosen time zone and keyboard shortcuts
+// turned off.
 func fill(t *testing.T, s *models.Store) {
 	t.Helper()
 	ctx := t.Context()
@@ -79,11 +81,20 @@ func fill(t *testing.T, s *models.Store) {
 	if err := s.DeleteUser(ctx, users[1].ID); err != nil { // a gap in the user ids
 		t.Fatal(err)
 	}
+	if err := s.SetTimeZone(ctx, users[0].ID, "America/St_Johns"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetKeyboardShortcuts(ctx, users[2].ID, false); err != nil {
+		t.Fatal(err)
+	}
 	titles := []string{"Buy groceries", `Quotes "and" \backslashes\`, "Zeilen\nund Umlaute: äöü, 日本語, 🙂", strings.Repeat("x", models.MaxTitleLen), "<script>alert(1)</script>", "=1+2"}
 	for i, title := range titles {
 		in := models.TaskInput{Title: title, Status: models.TaskStatuses()[i%3]}
 		if i%2 == 0 {
 			in.Description = "Details for " + title
+		}
+		if due := []string{"2027-04-15", "", "1900-01-01", "9999-12-31"}; i < len(due) {
+			in.DueDate = due[i]
 		}
 		owner := users[[]int{0, 2, 3}[i%3]]
 		tk, err := s.CreateTask(ctx, owner.ID, in)
@@ -187,6 +198,7 @@ func TestRoundTrip(t *testing.T) {
 	if len(want.users) != 3 || len(want.tasks) != 5 || want.users[2].DeletedAt == nil {
 		t.Fatalf("the source backup holds %d users and %d tasks (want 3 and 5, one user trashed): %+v", len(want.users), len(want.tasks), want)
 	}
+	assertSettingsKept(t, want)
 	if want.header.SchemaVersion == 0 || want.header.Format != backup.FormatVersion || want.header.Dialect != "sqlite" {
 		t.Errorf("header = %+v", want.header)
 	}
@@ -203,12 +215,44 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatalf("restore: %v", err)
 			}
 			data = write(t, dst)
-			sameData(t, leg.name, read(t, data), want)
+			got := read(t, data)
+			sameData(t, leg.name, got, want)
+			assertSettingsKept(t, got)
 			if r, err := integrity.Run(t.Context(), dst); err != nil || !r.OK() {
 				t.Errorf("check after the restore: %v %+v", err, r)
 			}
 			assertIDsMoveOn(t, dst, want)
 		})
+	}
+}
+
+// assertSettingsKept: the columns added after the backup was first
+// written are in it, as fill set them. sameData compares the rest.
+func assertSettingsKept(t *testing.T, c contents) {
+	t.Helper()
+	var zones, noShortcuts []string
+	for _, u := range c.users {
+		if u.TimeZone != nil {
+			zones = append(zones, u.Email+"="+*u.TimeZone)
+		}
+		if !u.KeyboardShortcuts {
+			noShortcuts = append(noShortcuts, u.Email)
+		}
+	}
+	if got := strings.Join(zones, ","); got != "ana@example.com=America/St_Johns" {
+		t.Errorf("time zones in the backup: %q", got)
+	}
+	if got := strings.Join(noShortcuts, ","); got != "bo@example.com" {
+		t.Errorf("users without keyboard shortcuts in the backup: %q", got)
+	}
+	var due []string
+	for _, tk := range c.tasks {
+		if tk.DueDate != nil {
+			due = append(due, tk.DueDate.String())
+		}
+	}
+	if got := strings.Join(due, ","); got != "2027-04-15,1900-01-01,9999-12-31" {
+		t.Errorf("due dates in the backup: %q", got)
 	}
 }
 

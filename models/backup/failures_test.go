@@ -95,6 +95,15 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 		{"unnormalized email", func(s *models.Store) []byte {
 			return gz(t, header(latest(t, s), 1, 0), strings.Replace(userLine, "a@example", "A@example", 1))
 		}, models.ErrInvalid, "user 1: email"},
+		{"due date out of range", func(s *models.Store) []byte {
+			return gz(t, header(latest(t, s), 1, 1), userLine, strings.Replace(taskLine, `"status"`, `"due_date":"1899-12-31","status"`, 1))
+		}, models.ErrInvalid, "task 1: due_date: Use a year from 1900"},
+		{"not a due date", func(s *models.Store) []byte {
+			return gz(t, header(latest(t, s), 1, 1), userLine, strings.Replace(taskLine, `"status"`, `"due_date":"2027-02-30","status"`, 1))
+		}, backup.ErrDamaged, "line 3"},
+		{"unknown time zone", func(s *models.Store) []byte {
+			return gz(t, header(latest(t, s), 1, 0), strings.Replace(userLine, `"email"`, `"time_zone":"Mars/Olympus","email"`, 1))
+		}, models.ErrInvalid, "user 1: time_zone"},
 		{"orphan task", func(s *models.Store) []byte {
 			return gz(t, header(latest(t, s), 1, 1), userLine, strings.Replace(taskLine, `"user_id":1`, `"user_id":7`, 1))
 		}, models.ErrInvalid, "user 7, who is not in the data"},
@@ -115,6 +124,33 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 			}
 			assertEmpty(t, dst)
 		})
+	}
+}
+
+// TestRestoreOldFile: a backup written before users.time_zone,
+// users.keyboard_shortcuts and tasks.due_date existed (same format, an
+// older schema, rows without those fields) restores with the columns'
+// defaults: no zone, shortcuts on, no due date.
+func TestRestoreOldFile(t *testing.T) {
+	t.Parallel()
+	dst := store(t)
+	const beforeTheColumns = 202612021200
+	if err := restore(t, dst, gz(t, header(beforeTheColumns, 1, 1), userLine, taskLine), bulkload.RowsOptions{}); err != nil {
+		t.Fatalf("restore: %v", err)
+	}
+	u, err := dst.UserByID(t.Context(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !u.KeyboardShortcuts || u.TimeZone != nil {
+		t.Errorf("restored user: keyboard shortcuts %v, time zone %v; want on and none", u.KeyboardShortcuts, u.TimeZone)
+	}
+	tk, err := dst.TaskByID(t.Context(), 1, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tk.DueDate != nil {
+		t.Errorf("restored task has due date %v, want none", tk.DueDate)
 	}
 }
 

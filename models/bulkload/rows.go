@@ -74,20 +74,31 @@ func LoadRows(ctx context.Context, store *models.Store, users iter.Seq2[*models.
 
 // Every column, the ids and trash marks included: a restore keeps them.
 var (
-	rowUserColumns = []string{"id", "email", "hashed_password", "created_at", "updated_at", "deleted_at"}
-	rowTaskColumns = []string{"id", "title", "description", "status", "user_id", "created_at", "updated_at", "deleted_at"}
+	rowUserColumns = []string{"id", "email", "hashed_password", "created_at", "updated_at", "deleted_at", "time_zone", "keyboard_shortcuts"}
+	rowTaskColumns = []string{"id", "title", "description", "status", "user_id", "created_at", "updated_at", "deleted_at", "due_date"}
 )
 
 func userValues(u *models.User) []any {
-	return []any{u.ID, u.Email, u.HashedPassword, u.CreatedAt.UTC(), u.UpdatedAt.UTC(), nullTime(u.DeletedAt)}
+	return []any{u.ID, u.Email, u.HashedPassword, u.CreatedAt.UTC(), u.UpdatedAt.UTC(), nullTime(u.DeletedAt), nullValue(u.TimeZone), u.KeyboardShortcuts}
 }
 
 func taskValues(t *models.Task) []any {
-	var desc any
-	if t.Description != nil {
-		desc = *t.Description
+	// The date as ISO text, which both SQLite's TEXT column and
+	// PostgreSQL's DATE take (copied out, as nullTime does).
+	var due any
+	if t.DueDate != nil {
+		due = t.DueDate.String()
 	}
-	return []any{t.ID, t.Title, desc, string(t.Status), t.UserID, t.CreatedAt.UTC(), t.UpdatedAt.UTC(), nullTime(t.DeletedAt)}
+	return []any{t.ID, t.Title, nullValue(t.Description), string(t.Status), t.UserID, t.CreatedAt.UTC(), t.UpdatedAt.UTC(), nullTime(t.DeletedAt), due}
+}
+
+// nullValue is *p, or nil (NULL) for a nil p; like nullTime it copies the
+// value out of a row the source may reuse.
+func nullValue[T any](p *T) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }
 
 // nullTime copies the value out, so that a source reusing its row cannot
