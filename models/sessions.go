@@ -84,6 +84,9 @@ type sessionWithUser struct {
 	UHashedPassword string
 	UCreatedAt      time.Time
 	UUpdatedAt      time.Time
+	UTimeZone       *string
+	// UKeyboardShortcuts is read as the column is: on unless turned off.
+	UKeyboardShortcuts bool
 }
 
 // SessionByToken finds the live session whose cookie token is token, with
@@ -97,7 +100,8 @@ func (s *Store) SessionByToken(ctx context.Context, token string, now time.Time)
 	db, cancel := s.primaryReader(ctx)
 	defer cancel()
 	err := db.Raw(`SELECT s.*, u.email AS u_email, u.hashed_password AS u_hashed_password,
-			u.created_at AS u_created_at, u.updated_at AS u_updated_at
+			u.created_at AS u_created_at, u.updated_at AS u_updated_at,
+			u.time_zone AS u_time_zone, u.keyboard_shortcuts AS u_keyboard_shortcuts
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash(token), dbTime(now)).Scan(&rows).Error
 	if err != nil {
@@ -107,7 +111,8 @@ func (s *Store) SessionByToken(ctx context.Context, token string, now time.Time)
 		return nil, nil, fmt.Errorf("models: session by token: %w", ErrNotFound)
 	}
 	r := rows[0]
-	u := &User{ID: r.UserID, Email: r.UEmail, HashedPassword: r.UHashedPassword, CreatedAt: r.UCreatedAt, UpdatedAt: r.UUpdatedAt}
+	u := &User{ID: r.UserID, Email: r.UEmail, HashedPassword: r.UHashedPassword, CreatedAt: r.UCreatedAt, UpdatedAt: r.UUpdatedAt,
+		TimeZone: r.UTimeZone, KeyboardShortcuts: r.UKeyboardShortcuts}
 	return &r.Session, u, nil
 }
 

@@ -64,7 +64,7 @@ func TestEveryUpdatePathMovesUpdatedAt(t *testing.T) {
 					return stampOf(got), err
 				}},
 				{"SetPasswordHash (Update one column)", "users", u.ID, func() (time.Time, error) {
-					return time.Time{}, s.SetPasswordHash(ctx, u.ID, "rehashed")
+					return time.Time{}, s.SetPasswordHash(ctx, u.ID, "rehashed", 0)
 				}},
 				{"Updates(map)", "tasks", tk.ID, func() (time.Time, error) {
 					m := &models.Task{ID: tk.ID}
