@@ -92,8 +92,6 @@ type Store struct {
 	replicas *replicaSet
 	// url is DATABASE_URL on PostgreSQL, for OpenScratch.
 	url string
-	// events carries "tasks changed" to subscribers (events.go).
-	events broker
 }
 
 // Open connects to the database described by cfg and checks that it
@@ -128,12 +126,11 @@ func gormConfig(cfg Config) *gorm.Config {
 }
 
 func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
-	db, pgcfg, err := openPgxDB(cfg.URL, cfg)
+	db, err := openPgxDB(cfg.URL, cfg)
 	if err != nil {
 		return nil, errors.New("models: DATABASE_URL is not a valid PostgreSQL URL")
 	}
-	s := &Store{dialect: migrations.Postgres, readDB: db, writeDB: db, timeout: cfg.PoolTimeout, url: cfg.URL,
-		events: newPGBroker(db, pgcfg, cfg.Logger)}
+	s := &Store{dialect: migrations.Postgres, readDB: db, writeDB: db, timeout: cfg.PoolTimeout, url: cfg.URL}
 	// One pool, two views of it: queries may be retried after a lost
 	// connection, writes only when they were never sent (waitingPool).
 	if s.write, err = openWaiting(db, cfg, false); err == nil {
@@ -155,12 +152,11 @@ func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
 
 // openPgxDB opens a database/sql pool on the PostgreSQL server at rawURL
 // with the pool settings of cfg. The error never quotes the URL.
-// The connection config comes back too, for connections of its own.
-func openPgxDB(rawURL string, cfg Config) (*sql.DB, *pgx.ConnConfig, error) {
+func openPgxDB(rawURL string, cfg Config) (*sql.DB, error) {
 	pgcfg, err := pgx.ParseConfig(rawURL)
 	if err != nil {
 		// pgx's message can echo the URL, password included.
-		return nil, nil, errors.New("not a valid PostgreSQL URL")
+		return nil, errors.New("not a valid PostgreSQL URL")
 	}
 	// The schema's TIMESTAMP columns have no zone: CURRENT_TIMESTAMP in the
 	// defaults and the trigger must be UTC whatever the server's setting.
@@ -169,7 +165,7 @@ func openPgxDB(rawURL string, cfg Config) (*sql.DB, *pgx.ConnConfig, error) {
 	db.SetMaxOpenConns(cfg.PoolSize)
 	db.SetMaxIdleConns(cfg.PoolSize)
 	db.SetConnMaxLifetime(cfg.ConnMaxLifetime)
-	return db, pgcfg, nil
+	return db, nil
 }
 
 // openWaiting opens GORM on db through a waitingPool; a readOnly one
@@ -216,7 +212,7 @@ func openSQLite(ctx context.Context, cfg Config, path string) (*Store, error) {
 	readDB.SetMaxIdleConns(cfg.PoolSize)
 	readDB.SetConnMaxLifetime(cfg.ConnMaxLifetime)
 
-	s := &Store{dialect: migrations.SQLite, readDB: readDB, writeDB: writeDB, timeout: cfg.PoolTimeout, events: newHub()}
+	s := &Store{dialect: migrations.SQLite, readDB: readDB, writeDB: writeDB, timeout: cfg.PoolTimeout}
 	gc := gormConfig(cfg)
 	if s.write, err = gorm.Open(sqlite.Dialector{Conn: writeDB}, gc); err == nil {
 		s.read, err = gorm.Open(sqlite.Dialector{Conn: readDB}, gc)
@@ -275,8 +271,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	err := s.events.close()
-	err = errors.Join(err, s.writeDB.Close())
+	err := s.writeDB.Close()
 	if s.readDB != s.writeDB {
 		err = errors.Join(err, s.readDB.Close())
 	}

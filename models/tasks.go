@@ -25,7 +25,6 @@ func (s *Store) CreateTask(ctx context.Context, userID int64, in TaskInput) (*Ta
 		// A foreign key failure means the owner no longer exists.
 		return nil, classify("models: create task", err)
 	}
-	s.tasksChanged(ctx, userID)
 	return t, nil
 }
 
@@ -76,7 +75,6 @@ func (s *Store) UpdateTask(ctx context.Context, userID, id int64, patch TaskPatc
 	if res.RowsAffected == 0 {
 		return nil, fmt.Errorf("models: update task: %w", ErrNotFound)
 	}
-	s.tasksChanged(ctx, userID)
 	return &t, nil
 }
 
@@ -91,7 +89,6 @@ func (s *Store) DeleteTask(ctx context.Context, userID, id int64) error {
 	if res.RowsAffected == 0 {
 		return fmt.Errorf("models: delete task: %w", ErrNotFound)
 	}
-	s.tasksChanged(ctx, userID)
 	return nil
 }
 

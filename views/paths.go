@@ -31,9 +31,6 @@ const (
 	PathTask           = "/tasks/:id"
 	PathTaskEdit       = "/tasks/:id/edit"
 	PathTaskDeleteForm = "/tasks/:id/delete"
-
-	// PathEvents streams the signed-in user's task events to open pages.
-	PathEvents = "/events"
 )
 
 // TaskURL is a task's page.

@@ -155,14 +155,9 @@ func emptyFragment(c echo.Context) error {
 	return c.NoContent(http.StatusOK)
 }
 
-// liveRefresh reports whether static/app.js sent the request to bring the
-// list up to date after an event: nothing the person did, so no history.
-func liveRefresh(c echo.Context) bool { return c.Request().Header.Get("X-Live-Refresh") == "true" }
-
-// pushURL has htmx put url in the address bar as a new history entry,
-// unless the request is a live refresh.
+// pushURL has htmx put url in the address bar as a new history entry.
 func pushURL(c echo.Context, url string) {
-	if wantsFragment(c) && !liveRefresh(c) {
+	if wantsFragment(c) {
 		c.Response().Header().Set("HX-Push-Url", url)
 	}
 }
