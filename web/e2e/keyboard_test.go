@@ -84,7 +84,7 @@ func TestKeyboardOnly(t *testing.T) {
 
 	// Status: Tab to the select, ArrowDown picks the next status.
 	row = "#" + b.rowID("Water the ferns")
-	b.tabTo(row+"-status", 20)
+	b.tabTo(row+"-status", 40)
 	b.typeKeys(kb.ArrowDown)
 	b.waitText(row+" .status", "In progress")
 	b.settled()
