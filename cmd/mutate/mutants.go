@@ -46,21 +46,21 @@ func packagesOf(ms []mutant) []string {
 	return pkgs
 }
 
-// Accepted reasons shared by several mutants: fixes that land on other
-// branches, and are listed here until they are merged.
-const (
-	bySessions = "closed by the sessions rewrite (injectable clock, sign-out and CSRF-verb tests)"
-)
-
 // mutants are the bugs a reviewer would try: the mutation audit of issue 16
 // (its seven survivors first), then isolation, CSRF, validation, rate
 // limits, fragment or page, Down migrations, hooks and timestamps.
 var mutants = []mutant{
 	// The audit's survivors.
 	{Name: "csrf/delete-exempt", File: "web/csrf.go",
-		From:     "case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:",
-		To:       "case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodDelete:",
-		Accepted: bySessions},
+		From: "case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:",
+		To:   "case http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodDelete:"},
+	{Name: "session/sign-out-keeps-session", File: "web/session.go",
+		From: "func (s *session) signOut(c echo.Context) error { return s.end(c) }",
+		To:   "func (s *session) signOut(c echo.Context) error { delete(s.raw.Values, keySID); s.dirty = true; return nil }"},
+	{Name: "session/max-age-from-last-activity", File: "models/sessions.go",
+		From: "absolute, idle := created.Add(l.Max), seen.Add(l.Idle)",
+		To:   "absolute, idle := seen.Add(l.Max), seen.Add(l.Idle)",
+		Pkgs: []string{"./models/", "./web/"}},
 	{Name: "schema/postgres-fourth-status", File: "migrations/postgres/202512301001_create_tasks_table.sql",
 		From: "'in_progress', 'completed')", To: "'in_progress', 'completed', 'cancelled')",
 		Pkgs: []string{"./models/"}, Only: "postgres"},
@@ -101,10 +101,28 @@ var mutants = []mutant{
 	{Name: "csrf/empty-session-token-accepted", File: "web/csrf.go",
 		From: "if want == \"\" || subtle.", To: "if subtle.",
 		Accepted: "equivalent: every session the middleware hands on has a token (a new or expired one is reset with one); only a cookie signed with our keys but written without a token, which no release writes, could tell"},
+	{Name: "session/sign-in-keeps-session", File: "web/session.go",
+		From: "\tif err := s.end(c); err != nil {\n\t\treturn err\n\t}\n\tr := c.Request()",
+		To:   "\tr := c.Request()"},
+	{Name: "session/no-idle-timeout", File: "models/sessions.go",
+		From: "if idle.Before(absolute) {", To: "if false && idle.Before(absolute) {",
+		Pkgs: []string{"./models/", "./web/"}},
+	{Name: "auth/password-change-keeps-other-sessions", File: "models/users.go",
+		From: "deleteSessions(tx, id, keepSession)", To: "deleteSessions(tx, 0, keepSession)",
+		Pkgs: []string{"./models/", "./web/"}},
+	{Name: "account/password-change-signs-self-out", File: "web/account.go",
+		From: "h.store.SetPasswordHash(ctx, u.ID, hash, sessionFrom(c).recordID())",
+		To:   "h.store.SetPasswordHash(ctx, u.ID, hash, 0)"},
+	{Name: "account/delete-does-not-sign-out", File: "web/account.go",
+		From: "\tif err := sessionFrom(c).signOut(c); err != nil {\n\t\treturn err\n\t}\n\tflash(c, views.FlashSuccess, \"Your account",
+		To:   "\tflash(c, views.FlashSuccess, \"Your account"},
 	{Name: "auth/open-redirect", File: "web/auth.go",
 		From: "strings.HasPrefix(next, \"//\") || ", To: ""},
 	{Name: "auth/next-drops-query", File: "web/auth_middleware.go",
 		From: "url.QueryEscape(r.URL.RequestURI())", To: "url.QueryEscape(r.URL.Path)"},
+	{Name: "auth/no-dummy-hash-for-unknown-email", File: "web/auth.go",
+		From: "case errors.Is(err, models.ErrNotFound):\n\t\tu = nil",
+		To:   "case errors.Is(err, models.ErrNotFound):\n\t\treturn nil, errBadCredentials"},
 
 	// Validation.
 	{Name: "validate/title-201", File: "models/validate.go",
@@ -131,6 +149,10 @@ var mutants = []mutant{
 		Pkgs: []string{"./views/", "./web/"}},
 
 	// Rate limits.
+	{Name: "ratelimit/login-account-key-not-normalized", File: "web/auth.go",
+		From: "{h.account, \"login:\" + email}", To: "{h.account, \"login:\" + f.Email}"},
+	{Name: "ratelimit/no-login-per-ip", File: "web/auth.go",
+		From: "[]limitKey{{h.loginIP, addressKey(c.RealIP())}, {h.account", To: "[]limitKey{{h.account"},
 	{Name: "ratelimit/retry-after-rounds-down", File: "web/ratelimit.go",
 		From: "max(1, int(math.Ceil(wait.Seconds())))", To: "int(math.Floor(wait.Seconds()))"},
 	{Name: "ratelimit/password-check-per-request", File: "web/account.go",
