@@ -285,3 +285,18 @@ func openStore(ctx context.Context, cfg config) (*models.Store, error) {
 	}
 	return store, nil
 }
+
+// openMigrated opens the database cfg names and applies pending
+// migrations: what every command that reads or writes data starts with.
+// cmd prefixes a migration error.
+func openMigrated(ctx context.Context, cfg config, cmd string) (*models.Store, error) {
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := store.Migrate(ctx); err != nil {
+		store.Close()
+		return nil, fmt.Errorf("%s: %w", cmd, err)
+	}
+	return store, nil
+}

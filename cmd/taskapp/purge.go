@@ -36,14 +36,11 @@ func runPurge(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg)
+	store, err := openMigrated(ctx, cfg, "purge")
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if _, err := store.Migrate(ctx); err != nil {
-		return fmt.Errorf("purge: %w", err)
-	}
 	sch := newScheduler(store, cfg.Logger)
 	for _, j := range sch.Jobs() {
 		ran, err := sch.RunOnce(ctx, j)

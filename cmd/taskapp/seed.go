@@ -65,14 +65,11 @@ func runSeed(ctx context.Context, args []string, getenv func(string) string, std
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg)
+	store, err := openMigrated(ctx, cfg, "seed")
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	if _, err := store.Migrate(ctx); err != nil {
-		return fmt.Errorf("seed: %w", err)
-	}
 	if !volume {
 		return seedSample(ctx, store, stdout)
 	}

@@ -60,15 +60,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return nil, err
 		}
-		store, err := openStore(ctx, cfg)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := store.Migrate(ctx); err != nil {
-			store.Close()
-			return nil, fmt.Errorf("user: %w", err)
-		}
-		return store, nil
+		return openMigrated(ctx, cfg, "user")
 	}
 	switch args[0] {
 	case "add":
