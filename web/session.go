@@ -135,12 +135,7 @@ func (m *sessionManager) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 
 func (m *sessionManager) save(c echo.Context, s *session) {
 	opts := *m.cookies.Options
-	switch m.secure {
-	case "true":
-		opts.Secure = true
-	case "auto":
-		opts.Secure = m.proxies.https(c.Request())
-	}
+	opts.Secure = m.proxies.secureCookies(m.secure, c.Request())
 	s.raw.Options = &opts
 	if err := s.raw.Save(c.Request(), c.Response().Writer); err != nil {
 		// Only an encoding failure gets here; the response goes on and the
