@@ -101,8 +101,8 @@ func triggersFormula(c byte) bool {
 
 // makeInert prefixes a cell that a spreadsheet would read as a formula. A
 // cell that already starts with quotes before such a character gets one
-// more, so that readCell can undo exactly what makeInert did: "'=x" is
-// written "”=x" and read back as "'=x".
+// more, so that readCell can undo exactly what makeInert did: a title
+// '=x (quote, equals, x) is written with two quotes and read back as it was.
 func makeInert(s string) string {
 	rest := strings.TrimLeft(s, string(inertPrefix))
 	if rest != "" && triggersFormula(rest[0]) {

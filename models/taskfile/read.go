@@ -456,7 +456,8 @@ func readJSONTasks(dec *json.Decoder, f *File, lim Limits) error {
 		}
 		f.Rows = append(f.Rows, newRow(label, in, problems))
 	}
-	slices.Sort(f.Ignored)                 // map order is random; the message should not be
+	// Map order is random; the message should not be.
+	slices.Sort(f.Ignored)
 	if _, err := dec.Token(); err != nil { // the closing "]"
 		return jsonError(err)
 	}
