@@ -24,6 +24,11 @@ const (
 	PathAccountSession  = "/account/sessions/:id"
 	PathAccountKeyboard = "/account/keyboard"
 	PathAccountTimeZone = "/account/time-zone"
+	// The account's tasks as a download, and the upload that adds tasks
+	// from such a file.
+	PathAccountExportCSV  = "/account/tasks.csv"
+	PathAccountExportJSON = "/account/tasks.json"
+	PathAccountImport     = "/account/import"
 
 	PathTasks          = "/tasks"
 	PathTaskCounts     = "/tasks/counts"

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"taskapp/models"
+	"taskapp/models/taskfile"
 	"taskapp/views"
 )
 
@@ -24,6 +25,8 @@ type accountStore interface {
 	DeleteSessions(ctx context.Context, userID, keep int64) (int64, error)
 	CountTasks(ctx context.Context, userID int64, opts models.ListOptions) (models.ListCounts, error)
 	SetTimeZone(ctx context.Context, id int64, name string) error
+	EachTask(ctx context.Context, userID int64, fn func(*models.Task) error) error
+	ImportTasks(ctx context.Context, userID int64, ins []models.TaskInput) (int, error)
 }
 
 // AccountHandler serves the account page, password change and deletion.
@@ -50,6 +53,9 @@ func (h *AccountHandler) Routes(r router) {
 	r.DELETE(views.PathAccountSessions, h.endOtherSessions)
 	r.POST(views.PathAccountKeyboard, h.setShortcuts)
 	r.POST(views.PathAccountTimeZone, h.setTimeZone)
+	r.GET(views.PathAccountExportCSV, h.export(taskfile.CSV))
+	r.GET(views.PathAccountExportJSON, h.export(taskfile.JSON))
+	r.POST(views.PathAccountImport, h.importTasks)
 }
 
 // passwordForm changes the password of the signed-in account.

@@ -51,6 +51,7 @@ func TestAccountFormsAreAccessible(t *testing.T) {
 			"del-password":        {"current-password", ""},
 			"keyboard_shortcuts":  {"", ""},
 			"tz-time_zone":        {"off", ""},
+			"import-file":         {"", ""},
 		},
 		"/login": {
 			"email":    {"email", ""},

@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -22,14 +24,13 @@ const (
 type bodyRules struct {
 	// limit is BODY_LIMIT ("256K"), for every route but uploads.
 	limit string
-	// uploads are the routes that take a file, as "METHOD /path". Only
-	// they accept multipart/form-data; each must bound its own body (e.g.
-	// middleware.BodyLimit on the route) and stream it with
-	// Request.MultipartReader, and take the CSRF token from the
-	// X-CSRF-Token header or a form field it reads first, since
-	// verifyCSRF would parse the whole multipart form. None yet: the task
-	// import (data-lifecycle issue) registers itself here.
-	uploads map[string]bool
+	// uploads are the routes that take a file, as "METHOD /path", each
+	// with its own body limit in bytes. Only they accept
+	// multipart/form-data. Their handlers stream the body with
+	// Request.MultipartReader (see uploadParts), and verifyCSRF reads
+	// the token from the X-CSRF-Token header or the first part, so that
+	// no one parses a whole file into memory or onto disk.
+	uploads map[string]int64
 }
 
 // middleware returns the Pre middleware: 415 for multipart bodies outside
@@ -42,8 +43,16 @@ func (b bodyRules) middleware() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		override := limit(overrideMethod(next))
 		return func(c echo.Context) error {
-			if mediaType(c.Request()) == mimeMultipart && !b.isUpload(c) {
+			r := c.Request()
+			max, upload := b.uploads[r.Method+" "+r.URL.Path]
+			if mediaType(r) == mimeMultipart && !upload {
 				return echo.NewHTTPError(http.StatusUnsupportedMediaType, "multipart form refused")
+			}
+			if upload {
+				// Not Echo's BodyLimit: its 413 comes before the handler,
+				// which instead reads up to the limit and answers with a
+				// page that says what the limit is.
+				r.Body = http.MaxBytesReader(c.Response(), r.Body, max)
 			}
 			return override(c)
 		}
@@ -52,7 +61,45 @@ func (b bodyRules) middleware() echo.MiddlewareFunc {
 
 func (b bodyRules) isUpload(c echo.Context) bool {
 	r := c.Request()
-	return b.uploads[r.Method+" "+r.URL.Path]
+	_, ok := b.uploads[r.Method+" "+r.URL.Path]
+	return ok
+}
+
+// uploadToken reads the CSRF token of a multipart upload from its first
+// part, which must be the _csrf field, and keeps the reader positioned at
+// the next part for the handler (uploadParts). It reads at most a token's
+// length, whatever the part holds.
+func uploadToken(c echo.Context) string {
+	mr, err := c.Request().MultipartReader()
+	if err != nil {
+		return ""
+	}
+	c.Set(ctxUpload, mr)
+	part, err := mr.NextPart()
+	if err != nil || part.FormName() != "_csrf" {
+		return ""
+	}
+	token, err := io.ReadAll(io.LimitReader(part, maxTokenLen))
+	if err != nil {
+		return ""
+	}
+	return string(token)
+}
+
+// maxTokenLen is longer than any CSRF token the session hands out.
+const maxTokenLen = 256
+
+// uploadParts is the multipart reader of an upload, after the parts that
+// verifyCSRF read. A request that is not multipart is a 415.
+func uploadParts(c echo.Context) (*multipart.Reader, error) {
+	if mr, ok := c.Get(ctxUpload).(*multipart.Reader); ok {
+		return mr, nil
+	}
+	mr, err := c.Request().MultipartReader()
+	if err != nil {
+		return nil, echo.NewHTTPError(http.StatusUnsupportedMediaType, "not a multipart form")
+	}
+	return mr, nil
 }
 
 // overrideMethod lets a plain HTML form, which can only GET or POST, ask

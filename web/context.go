@@ -11,6 +11,9 @@ import (
 const (
 	ctxSession = "taskapp.session"
 	ctxUser    = "taskapp.user"
+	// ctxUpload is an upload's *multipart.Reader, once verifyCSRF has
+	// read the token from its first part (uploadParts).
+	ctxUpload = "taskapp.upload"
 )
 
 // currentUser is the signed-in user, or nil. Handlers take the owner of

@@ -18,7 +18,13 @@ type errorHandler struct {
 }
 
 func (h *errorHandler) handle(err error, c echo.Context) {
-	if c.Response().Committed || clientGone(err) {
+	if clientGone(err) {
+		return
+	}
+	if c.Response().Committed {
+		// Too late for an error page (a download broke off half way):
+		// the log is the only place this shows.
+		h.logger.Error("request failed after its response began", "id", c.Response().Header().Get(echo.HeaderXRequestID), "error", err.Error())
 		return
 	}
 	status := http.StatusInternalServerError

@@ -125,7 +125,9 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 		recoverPanics(cfg.Logger),
 		securityHeaders(proxies),
 		viewRequest(assets, cfg.RegistrationClosed),
-		bodyRules{limit: cfg.BodyLimit}.middleware(),
+		bodyRules{limit: cfg.BodyLimit, uploads: map[string]int64{
+			http.MethodPost + " " + views.PathAccountImport: importBodyLimit,
+		}}.middleware(),
 	)
 	e.Use(
 		// Everything a person sees (unmatched paths too, so the 404 page
