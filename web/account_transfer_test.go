@@ -16,6 +16,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"taskapp/models"
+	"taskapp/models/dbtest"
 )
 
 // part is one field of a multipart form; file parts have a fileName.
@@ -330,4 +331,27 @@ func TestImportCSRF(t *testing.T) {
 	wantRedirect(t, p, "/tasks")
 	// Other routes still refuse multipart bodies.
 	wantStatus(t, alice.upload("/account/time-zone", []part{{name: "_csrf", content: []byte(alice.csrf)}}), http.StatusUnsupportedMediaType)
+}
+
+// A download that fails before its first bytes is an error page, not a
+// file: here the tasks table is gone.
+func TestExportFailureIsAnErrorPage(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	alice := app.taskUser("alice-broken@example.com")
+	app.addTask(alice.id, "Lost", "", models.StatusPending)
+	if err := dbtest.Exec(t, app.store, "ALTER TABLE tasks RENAME TO tasks_elsewhere"); err != nil {
+		t.Fatal(err)
+	}
+	p := alice.get("/account/tasks.csv")
+	wantStatus(t, p, http.StatusInternalServerError)
+	if got := p.Header.Get("Content-Disposition"); got != "" {
+		t.Errorf("the error page comes as a download: Content-Disposition %q", got)
+	}
+	if got := p.Header.Get("Content-Type"); !strings.HasPrefix(got, "text/html") {
+		t.Errorf("Content-Type = %q, want the HTML error page", got)
+	}
+	if got := p.doc.Find("h1").Text(); got != "Something went wrong" {
+		t.Errorf("heading %q", got)
+	}
 }

@@ -53,3 +53,25 @@ func TestHandlerErrorsBecomePages(t *testing.T) {
 		}
 	}
 }
+
+// An error after the response began (a download cut off by the database)
+// can no longer be a page: it is logged, with the request id.
+func TestErrorAfterResponseBeganIsLogged(t *testing.T) {
+	app := newTestApp(t)
+	app.e.GET("/fails/midway", func(c echo.Context) error {
+		c.Response().Write([]byte("title\r\nfirst row\r\n"))
+		return errors.New("models: each task: connection lost")
+	})
+	p := app.browser().get("/fails/midway")
+	if p.StatusCode != http.StatusOK || p.body != "title\r\nfirst row\r\n" {
+		t.Errorf("status %d, body %q: want the response as it began", p.StatusCode, p.body)
+	}
+	id := p.Header.Get(echo.HeaderXRequestID)
+	logged := false
+	for l := range strings.Lines(app.logs.String()) {
+		logged = logged || strings.Contains(l, "level=ERROR") && strings.Contains(l, id) && strings.Contains(l, "connection lost")
+	}
+	if !logged {
+		t.Errorf("no error logged with id %s; logs:\n%s", id, app.logs.String())
+	}
+}
