@@ -48,6 +48,10 @@ type Config struct {
 	// people's tasks, which do not belong in logs.
 	Echo   bool
 	Logger *slog.Logger
+	// AccountRetention is how long a deleted account (and its tasks) can
+	// still be restored before the purge erases it (ACCOUNT_RETENTION,
+	// default DefaultAccountRetention).
+	AccountRetention time.Duration
 }
 
 // Defaults from the schema spec's connection management section.
@@ -69,6 +73,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.WaitBudget <= 0 {
 		c.WaitBudget = DefaultWaitBudget
+	}
+	if c.AccountRetention <= 0 {
+		c.AccountRetention = DefaultAccountRetention
 	}
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
@@ -92,6 +99,8 @@ type Store struct {
 	replicas *replicaSet
 	// url is DATABASE_URL on PostgreSQL, for OpenScratch.
 	url string
+	// accountRetention is Config.AccountRetention.
+	accountRetention time.Duration
 }
 
 // Open connects to the database described by cfg and checks that it
@@ -130,7 +139,7 @@ func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, errors.New("models: DATABASE_URL is not a valid PostgreSQL URL")
 	}
-	s := &Store{dialect: migrations.Postgres, readDB: db, writeDB: db, timeout: cfg.PoolTimeout, url: cfg.URL}
+	s := &Store{dialect: migrations.Postgres, readDB: db, writeDB: db, timeout: cfg.PoolTimeout, url: cfg.URL, accountRetention: cfg.AccountRetention}
 	// One pool, two views of it: queries may be retried after a lost
 	// connection, writes only when they were never sent (waitingPool).
 	if s.write, err = openWaiting(db, cfg, false); err == nil {
@@ -212,7 +221,7 @@ func openSQLite(ctx context.Context, cfg Config, path string) (*Store, error) {
 	readDB.SetMaxIdleConns(cfg.PoolSize)
 	readDB.SetConnMaxLifetime(cfg.ConnMaxLifetime)
 
-	s := &Store{dialect: migrations.SQLite, readDB: readDB, writeDB: writeDB, timeout: cfg.PoolTimeout}
+	s := &Store{dialect: migrations.SQLite, readDB: readDB, writeDB: writeDB, timeout: cfg.PoolTimeout, accountRetention: cfg.AccountRetention}
 	gc := gormConfig(cfg)
 	if s.write, err = gorm.Open(sqlite.Dialector{Conn: writeDB}, gc); err == nil {
 		s.read, err = gorm.Open(sqlite.Dialector{Conn: readDB}, gc)

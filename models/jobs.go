@@ -15,6 +15,11 @@ import (
 // SessionPurgeInterval is how often expired sessions are deleted.
 const SessionPurgeInterval = time.Hour
 
+// AccountPurgeInterval is how often accounts past their retention are
+// erased: an account is gone at most this long after the date its owner
+// was given.
+const AccountPurgeInterval = time.Hour
+
 // RegisterJobs adds the periodic work on the data this package owns.
 func (s *Store) RegisterJobs(sch *schedule.Scheduler) {
 	sch.Add(schedule.Job{
@@ -22,6 +27,14 @@ func (s *Store) RegisterJobs(sch *schedule.Scheduler) {
 		Every: SessionPurgeInterval,
 		Run: func(ctx context.Context) error {
 			_, err := s.PurgeExpiredSessions(ctx, Now())
+			return err
+		},
+	})
+	sch.Add(schedule.Job{
+		Name:  "purge-deleted-accounts",
+		Every: AccountPurgeInterval,
+		Run: func(ctx context.Context) error {
+			_, err := s.PurgeDeletedUsers(ctx, Now())
 			return err
 		},
 	})

@@ -91,7 +91,9 @@ type sessionWithUser struct {
 
 // SessionByToken finds the live session whose cookie token is token, with
 // its user, in one query: it runs on every signed-in request. A session
-// past its expiry, or whose user is gone, is ErrNotFound.
+// past its expiry, or whose user is gone or deleted, is ErrNotFound:
+// DeleteUser ends the sessions, and this refuses any that survived (a
+// session created by a sign-in racing the deletion).
 func (s *Store) SessionByToken(ctx context.Context, token string, now time.Time) (*Session, *User, error) {
 	var rows []sessionWithUser
 	// The primary, always: a session is looked up before its user is
@@ -103,7 +105,7 @@ func (s *Store) SessionByToken(ctx context.Context, token string, now time.Time)
 			u.created_at AS u_created_at, u.updated_at AS u_updated_at,
 			u.time_zone AS u_time_zone, u.keyboard_shortcuts AS u_keyboard_shortcuts
 		FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash(token), dbTime(now)).Scan(&rows).Error
+		WHERE s.token_hash = ? AND s.expires_at > ? AND u.deleted_at IS NULL`, tokenHash(token), dbTime(now)).Scan(&rows).Error
 	if err != nil {
 		return nil, nil, classify("models: session by token", err)
 	}

@@ -248,7 +248,7 @@ func TestDeleteUserEndsItsSessions(t *testing.T) {
 	other := newUser(t, s, "stays@example.com")
 	newSession(t, s, u.ID, t0)
 	otherTok, _ := newSession(t, s, other.ID, t0)
-	if err := s.DeleteUser(t.Context(), u.ID); err != nil {
+	if _, err := s.DeleteUser(t.Context(), u.ID); err != nil {
 		t.Fatal(err)
 	}
 	if n := count(t, s, "SELECT count(*) FROM sessions WHERE user_id = ?", u.ID); n != 0 {

@@ -38,8 +38,9 @@ func emailTaken(err error) error {
 	return err
 }
 
-// UserByEmail finds an account by email, in any letter case. The lookup
-// uses idx_users_email_lower.
+// UserByEmail finds a live account by email, in any letter case. The
+// lookup uses idx_users_email_lower. A deleted account is ErrNotFound, as
+// if it did not exist (see DeleteUser), though its email stays taken.
 func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 	email = NormalizeEmail(email)
 	if !storable(email) {
@@ -50,19 +51,19 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 	var u User
 	db, cancel := s.primaryReader(ctx)
 	defer cancel()
-	err := db.Where("lower(email) = ?", email).Take(&u).Error
+	err := db.Where("lower(email) = ? AND deleted_at IS NULL", email).Take(&u).Error
 	if err != nil {
 		return nil, classify("models: user by email", err)
 	}
 	return &u, nil
 }
 
-// UserByID finds an account by id.
+// UserByID finds a live account by id; a deleted one is ErrNotFound.
 func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
 	var u User
 	db, cancel := s.reader(ctx, id)
 	defer cancel()
-	if err := db.Where("id = ?", id).Take(&u).Error; err != nil {
+	if err := db.Where("id = ? AND deleted_at IS NULL", id).Take(&u).Error; err != nil {
 		return nil, classify("models: user by id", err)
 	}
 	return &u, nil
@@ -87,7 +88,8 @@ func (s *Store) SetPasswordHash(ctx context.Context, id int64, hashedPassword st
 	})
 }
 
-// Users lists every account, oldest first, for the operator.
+// Users lists every account, oldest first, for the operator: deleted
+// ones too (DeletedAt set), until the purge erases them.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
 	var out []User
 	db, cancel := s.primaryReader(ctx)
@@ -96,21 +98,6 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 		return nil, classify("models: list users", err)
 	}
 	return out, nil
-}
-
-// DeleteUser removes an account; the database cascades to its tasks and
-// sessions, so it is signed out everywhere.
-func (s *Store) DeleteUser(ctx context.Context, id int64) error {
-	db, done := s.writer(ctx, id)
-	defer done()
-	res := db.Where("id = ?", id).Delete(&User{})
-	if res.Error != nil {
-		return classify("models: delete user", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("models: delete user: %w", ErrNotFound)
-	}
-	return nil
 }
 
 // SetKeyboardShortcuts turns an account's keyboard shortcuts on or off.

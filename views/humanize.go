@@ -57,3 +57,22 @@ func plural(n int, unit string) string {
 	}
 	return strconv.Itoa(n) + " " + unit + "s"
 }
+
+// Duration is a period such as a retention setting in words: "30 days",
+// "36 hours", "90 minutes", or Go's notation for anything finer, which no
+// setting is expected to be.
+func Duration(d time.Duration) string {
+	const day = 24 * time.Hour
+	switch {
+	case d > 0 && d%day == 0:
+		return plural(int(d/day), "day")
+	case d > 0 && d%time.Hour == 0:
+		return plural(int(d/time.Hour), "hour")
+	case d > 0 && d%time.Minute == 0:
+		return plural(int(d/time.Minute), "minute")
+	}
+	return d.String()
+}
+
+// Date is a day as the pages write it: "6 Jan 2027" (UTC).
+func Date(t time.Time) string { return t.UTC().Format(dateLayout) }

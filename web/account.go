@@ -18,7 +18,8 @@ import (
 type accountStore interface {
 	UserByID(ctx context.Context, id int64) (*models.User, error)
 	SetPasswordHash(ctx context.Context, id int64, hashedPassword string, keepSession int64) error
-	DeleteUser(ctx context.Context, id int64) error
+	DeleteUser(ctx context.Context, id int64) (time.Time, error)
+	AccountRetention() time.Duration
 	SetKeyboardShortcuts(ctx context.Context, id int64, on bool) error
 	SessionsOf(ctx context.Context, userID int64, now time.Time) ([]models.Session, error)
 	DeleteSession(ctx context.Context, userID, id int64) error
@@ -115,6 +116,7 @@ func (h *AccountHandler) render(c echo.Context, status int, p views.AccountPage)
 		return err
 	}
 	p.Email, p.MemberSince, p.Tasks, p.Shortcuts = u.Email, u.CreatedAt, counts.All(), u.KeyboardShortcuts
+	p.Retention = h.store.AccountRetention()
 	if p.Sessions, err = h.sessionsView(c); err != nil {
 		return err
 	}
@@ -185,14 +187,15 @@ func (h *AccountHandler) deleteAccount(c echo.Context) error {
 	}
 	// Already gone (deleted from another session a moment ago) is what
 	// was asked for, too.
-	if err := h.store.DeleteUser(c.Request().Context(), currentUser(c).ID); err != nil && !errors.Is(err, models.ErrNotFound) {
+	erases, err := h.store.DeleteUser(c.Request().Context(), currentUser(c).ID)
+	if err != nil && !errors.Is(err, models.ErrNotFound) {
 		return err
 	}
-	// The database ended every session with the account.
+	// The store ended every session with the account.
 	if err := sessionFrom(c).signOut(c); err != nil {
 		return err
 	}
-	flash(c, views.FlashSuccess, "Your account and all its tasks have been deleted.")
+	flash(c, views.FlashSuccess, deletedMessage(erases))
 	return redirect(c, views.PathLogin)
 }
 
@@ -225,4 +228,14 @@ func (h *AccountHandler) setTimeZone(c echo.Context) error {
 	}
 	flash(c, views.FlashSuccess, "Your time zone has been saved.")
 	return redirect(c, views.PathAccount)
+}
+
+// deletedMessage is the flash after the account was deleted; erases is
+// when it will be erased, zero if another session deleted it first.
+func deletedMessage(erases time.Time) string {
+	if erases.IsZero() {
+		return "Your account has been deleted and signed out everywhere."
+	}
+	return "Your account has been deleted and signed out everywhere. It and its tasks will be erased on " +
+		views.Date(erases) + "; until then, whoever runs this taskapp can restore it."
 }

@@ -100,6 +100,12 @@ func loadConfig(getenv func(string) string, stderr io.Writer) (config, error) {
 		cfg.DB.WaitBudget = d
 	}
 
+	if v := env("ACCOUNT_RETENTION"); v != "" {
+		if cfg.DB.AccountRetention, err = parseRetention("ACCOUNT_RETENTION", v); err != nil {
+			return cfg, err
+		}
+	}
+
 	switch v := strings.ToLower(env("DATABASE_ECHO")); v {
 	case "", "false", "0":
 	case "true", "1":

@@ -4,7 +4,7 @@
 //	taskapp                      serve on 127.0.0.1:8080 (SQLite ./data/taskapp.db)
 //	taskapp migrate up|down|status
 //	taskapp seed [--users N --tasks M]
-//	taskapp user add|list|reset-password|delete
+//	taskapp user add|list|reset-password|delete|restore
 //	taskapp purge
 //
 // Configuration comes from the environment (DATABASE_URL and friends; see
@@ -56,6 +56,7 @@ Usage:
   taskapp restore FILE [--replace]
   taskapp check
   taskapp user add EMAIL | list | reset-password EMAIL | delete [--yes] EMAIL
+                      | restore EMAIL
   taskapp purge
   taskapp help [COMMAND]
 
@@ -68,10 +69,11 @@ Commands:
   restore   load a backup into an empty database (SQLite or PostgreSQL)
   check     verify the schema against the migrations and every row's
             constraints; exit 0 only when all is well
-  user      create, list, reset the password of, or delete accounts
-            (passwords are read from a prompt or standard input)
-  purge     run the periodic clean-up now (expired sessions), as serve
-            does on start and every hour
+  user      create, list, reset the password of, delete or restore
+            accounts (passwords are read from a prompt or standard input)
+  purge     run the periodic clean-up now (expired sessions, accounts
+            deleted longer ago than ACCOUNT_RETENTION), as serve does on
+            start and every hour
   help      show this text, or a command's options
 
 Environment:
@@ -96,6 +98,9 @@ Environment:
   REGISTRATION        open: anyone may create an account; closed: the Register
                       page answers 403 and the operator makes accounts with
                       'taskapp user add' (default open)
+  ACCOUNT_RETENTION   how long a deleted account and its tasks are kept, and
+                      can be restored, before they are erased: days such as
+                      30d, or a duration such as 720h (default 30d)
   LOG_FORMAT          text or json, on standard error (default text)
   PPROF_ADDR          serve net/http/pprof on this loopback HOST:PORT
                       (default: off)

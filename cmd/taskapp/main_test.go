@@ -352,7 +352,7 @@ func TestUsageErrors(t *testing.T) {
 		{"seed --seed alone", nil, []string{"seed", "--seed", "3"}, "--seed applies only with"},
 		{"seed argument", nil, []string{"seed", "now"}, `unexpected argument "now"`},
 		{"help unknown", nil, []string{"help", "bogus"}, `unknown command "bogus"`},
-		{"user without action", nil, []string{"user"}, "add, list, reset-password or delete"},
+		{"user without action", nil, []string{"user"}, "add, list, reset-password, delete or restore"},
 		{"user unknown action", nil, []string{"user", "promote"}, `unknown command "promote"`},
 		{"user add without email", nil, []string{"user", "add"}, "which account? Give its EMAIL"},
 		{"user add bad email", nil, []string{"user", "add", "not-an-email"}, `"not-an-email" is not an email address`},
@@ -362,6 +362,11 @@ func TestUsageErrors(t *testing.T) {
 		{"user delete unknown flag", nil, []string{"user", "delete", "--force", "pat@example.com"}, "-force"},
 		{"user delete two emails", nil, []string{"user", "delete", "a@example.com", "b@example.com"}, `unexpected argument "b@example.com"`},
 		{"purge argument", nil, []string{"purge", "now"}, `unexpected argument "now"`},
+		{"user restore without email", nil, []string{"user", "restore"}, "which account?"},
+		{"account retention word", environ{"ACCOUNT_RETENTION": "a month"}, []string{"purge"}, `ACCOUNT_RETENTION must be a positive number of days such as 30d, or a duration such as 720h, not "a month"`},
+		{"account retention zero", environ{"ACCOUNT_RETENTION": "0d"}, []string{"serve"}, "ACCOUNT_RETENTION must be a positive"},
+		{"account retention negative", environ{"ACCOUNT_RETENTION": "-24h"}, []string{"user", "list"}, "ACCOUNT_RETENTION must be a positive"},
+		{"account retention huge", environ{"ACCOUNT_RETENTION": "999999999d"}, []string{"serve"}, "ACCOUNT_RETENTION must be a positive"},
 		{"pool size word", environ{"DATABASE_POOL_SIZE": "ten"}, []string{"migrate", "up"}, `DATABASE_POOL_SIZE must be a positive whole number, not "ten"`},
 		{"pool size zero", environ{"DATABASE_POOL_SIZE": "0"}, []string{"seed"}, "DATABASE_POOL_SIZE must be a positive"},
 		{"pool size negative", environ{"DATABASE_POOL_SIZE": "-5"}, []string{"serve"}, "DATABASE_POOL_SIZE must be a positive"},
@@ -420,6 +425,9 @@ func TestHelp(t *testing.T) {
 		{[]string{"user", "--help"}, "taskapp user delete [--yes] EMAIL"},
 		{[]string{"user", "delete", "-h"}, "-yes"},
 		{[]string{"help", "purge"}, "expired sessions"},
+		{[]string{"help"}, "ACCOUNT_RETENTION"},
+		{[]string{"help", "user"}, "taskapp user restore EMAIL"},
+		{[]string{"user", "restore", "-h"}, "ACCOUNT_RETENTION"},
 	}
 	for _, tt := range tests {
 		// Help needs no valid environment: a broken one must not hide it.

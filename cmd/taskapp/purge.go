@@ -21,10 +21,11 @@ func newScheduler(store *models.Store, logger *slog.Logger) *schedule.Scheduler 
 func newPurgeFlags() commandFlags {
 	return newCommandFlags("purge", `Usage: taskapp purge
 
-Runs the periodic clean-up once, now: deletes expired sessions. The server
-does the same when it starts and every hour; this is for cron, or for a
-database no server is running on. Safe to run at any time, on any number
-of machines at once.
+Runs the periodic clean-up once, now: deletes expired sessions, and erases
+the accounts deleted longer ago than ACCOUNT_RETENTION (default 30 days)
+with their tasks. The server does the same when it starts and every hour;
+this is for cron, or for a database no server is running on. Safe to run
+at any time, on any number of machines at once.
 `)
 }
 

@@ -20,14 +20,17 @@ const userUsage = `Usage:
   taskapp user reset-password EMAIL    set a new password; signs the
                                        account out everywhere
   taskapp user delete [--yes] EMAIL    delete an account with its tasks;
-                                       asks first unless --yes
+                                       asks first unless --yes. Erased
+                                       after ACCOUNT_RETENTION (30 days)
+  taskapp user restore EMAIL           undo a deletion before the account
+                                       is erased
 
 Passwords are never taken from the command line: they are asked for twice
 on a terminal, or read as the first line of standard input otherwise
 (echo "$PASSWORD" | taskapp user add EMAIL).
 
 Exit status: 0 done, 1 failed (no such user, email taken, password
-refused), 2 bad arguments.
+refused, nothing to restore), 2 bad arguments.
 `
 
 // errNoSuchUser is exit status 1 with a one-line message naming the email.
@@ -45,7 +48,7 @@ type userIO struct {
 
 func runUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageErrorf("user: say add, list, reset-password or delete (run 'taskapp help user' for usage)")
+		return usageErrorf("user: say add, list, reset-password, delete or restore (run 'taskapp help user' for usage)")
 	}
 	if isHelpFlag(args[0]) {
 		fmt.Fprint(stdout, userUsage)
@@ -71,8 +74,10 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 		return runUserResetPassword(ctx, args[1:], uio)
 	case "delete":
 		return runUserDelete(ctx, args[1:], uio)
+	case "restore":
+		return runUserRestore(ctx, args[1:], uio)
 	}
-	return usageErrorf("user: unknown command %q: say add, list, reset-password or delete", args[0])
+	return usageErrorf("user: unknown command %q: say add, list, reset-password, delete or restore", args[0])
 }
 
 // parseEmailArg parses fs's flags, before or after the one EMAIL argument,

@@ -108,7 +108,7 @@ func TestUserList(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	if len(lines) != 4 || !strings.HasPrefix(lines[0], "ID") ||
 		!strings.Contains(lines[1], "first@example.com") || !strings.Contains(lines[2], "second@example.com") ||
-		lines[3] != "2 accounts" || !strings.HasSuffix(lines[1], " UTC") {
+		lines[3] != "2 accounts" || !strings.HasSuffix(lines[1], " UTC  active") {
 		t.Errorf("list:\n%s", out)
 	}
 	if strings.Contains(out, "argon2") {
@@ -173,7 +173,7 @@ func TestUserDelete(t *testing.T) {
 		if err == nil {
 			t.Fatalf("answer %q deleted the account", answer)
 		}
-		if !strings.Contains(errOut, "Delete pat@example.com and its 1 tasks for good? [y/N]") {
+		if !strings.Contains(errOut, "Delete pat@example.com and its 1 tasks (erased after 30 days)? [y/N]") {
 			t.Errorf("prompt = %q", errOut)
 		}
 		wantFailure(t, err, "nothing deleted")
@@ -192,9 +192,15 @@ func TestUserDelete(t *testing.T) {
 	if signedIn(t, s, session) {
 		t.Error("the deleted account's session still signs in")
 	}
-	if n := dbtest.Count(t, s, "SELECT count(*) FROM tasks"); n != 0 {
-		t.Errorf("%d tasks left", n)
+	if !strings.Contains(out, "taskapp user restore pat@example.com") {
+		t.Errorf("delete does not say how to undo it: %q", out)
 	}
+	// Kept for a restore until the purge.
+	if n := dbtest.Count(t, s, "SELECT count(*) FROM tasks"); n != 1 {
+		t.Errorf("%d tasks stored after the delete, want 1 until the purge", n)
+	}
+	_, _, err = taskappWithInput(t, env, "", "user", "delete", "--yes", "pat@example.com")
+	wantFailure(t, err, "no such user: pat@example.com")
 
 	// --yes, before or after the email, asks nothing (stdin is empty).
 	out, errOut, err := taskappWithInput(t, env, "", "user", "delete", "keep@example.com", "--yes")
