@@ -65,6 +65,23 @@ func (s *Store) DeleteUser(ctx context.Context, id int64) (time.Time, error) {
 	return s.ErasesAt(now), nil
 }
 
+// DeletedUserByEmail finds the deleted account with email (any letter
+// case), for the operator: ErrNotFound if no account has it or the one
+// that has it is live.
+func (s *Store) DeletedUserByEmail(ctx context.Context, email string) (*User, error) {
+	email = NormalizeEmail(email)
+	if !storable(email) {
+		return nil, fmt.Errorf("models: deleted user by email: %w", ErrNotFound)
+	}
+	var u User
+	db, cancel := s.primaryReader(ctx)
+	defer cancel()
+	if err := db.Where("lower(email) = ? AND deleted_at IS NOT NULL", email).Take(&u).Error; err != nil {
+		return nil, classify("models: deleted user by email", err)
+	}
+	return &u, nil
+}
+
 // RestoreUser brings back the deleted account with email (any letter
 // case) if it was deleted less than AccountRetention before now. It is
 // ErrNotFound when no account has the email, ErrNotDeleted when the

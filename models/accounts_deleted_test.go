@@ -67,6 +67,12 @@ func TestDeleteUserHidesAccountAndKeepsEmail(t *testing.T) {
 	if len(users) != 2 || users[0].DeletedAt == nil || users[1].DeletedAt != nil {
 		t.Errorf("Users() = %+v, want both, the first marked deleted", users)
 	}
+	if d, err := s.DeletedUserByEmail(ctx, "Gone@example.com"); err != nil || d.ID != gone.ID {
+		t.Errorf("DeletedUserByEmail = %+v, %v, want the deleted account", d, err)
+	}
+	if _, err := s.DeletedUserByEmail(ctx, "kept@example.com"); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("DeletedUserByEmail of a live account: %v, want ErrNotFound", err)
+	}
 	if n := count(t, s, "SELECT count(*) FROM tasks WHERE user_id = ?", gone.ID); n != 1 {
 		t.Errorf("the deleted account has %d tasks stored, want 1 until the purge", n)
 	}

@@ -26,6 +26,12 @@ func runUserAdd(ctx context.Context, args []string, u *userIO) error {
 	if _, err := store.UserByEmail(ctx, email); err == nil {
 		return fmt.Errorf("user add: an account with %s already exists", email)
 	}
+	// A deleted account keeps its email until it is erased: say so before
+	// asking for a password that could not be used.
+	if d, err := store.DeletedUserByEmail(ctx, email); err == nil {
+		return fmt.Errorf("user add: %s belongs to a deleted account, erased after %s; 'taskapp user restore %s' brings it back",
+			email, store.ErasesAt(*d.DeletedAt).Format(timeLayout), email)
+	}
 	hash, err := u.newPassword(email)
 	if err != nil {
 		return fmt.Errorf("user add: %w", err)

@@ -41,6 +41,13 @@ func TestUserRestore(t *testing.T) {
 		t.Errorf("list with a deleted account (erased after %s with ACCOUNT_RETENTION=14d):\n%s", erases, out)
 	}
 
+	// Its email stays taken: user add says why, before asking anything.
+	_, errOut, err := taskappWithInput(t, env, "", "user", "add", "pat@example.com")
+	wantFailure(t, err, "pat@example.com belongs to a deleted account, erased after "+erases+"; 'taskapp user restore pat@example.com' brings it back")
+	if errOut != "" {
+		t.Errorf("user add asked %q for a deleted account's email", errOut)
+	}
+
 	out = mustRun(t, env, "user", "restore", "PAT@example.com")
 	if !strings.Contains(out, "restored pat@example.com") {
 		t.Errorf("restore printed %q", out)
