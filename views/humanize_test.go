@@ -49,3 +49,18 @@ func TestTimeAttributes(t *testing.T) {
 		t.Errorf("TimeTitle = %q, want %q", got, want)
 	}
 }
+
+func TestDuration(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		30 * 24 * time.Hour: "30 days",
+		24 * time.Hour:      "1 day",
+		36 * time.Hour:      "36 hours",
+		time.Hour:           "1 hour",
+		90 * time.Minute:    "90 minutes",
+		90 * time.Second:    "1m30s",
+	} {
+		if got := Duration(d); got != want {
+			t.Errorf("Duration(%v) = %q, want %q", d, got, want)
+		}
+	}
+}
