@@ -3,6 +3,7 @@ package models_test
 import (
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -258,5 +259,57 @@ func TestRegisteredJobsPurgeDeletedAccounts(t *testing.T) {
 	}
 	if n := count(t, s, "SELECT count(*) FROM users WHERE id = ?", recent.ID); n != 1 {
 		t.Error("the account deleted just now was erased")
+	}
+}
+
+// Several instances running the account purge at once (each serve runs
+// it at start) erase each due account once, fail nowhere, and keep the
+// rest.
+func TestPurgeDeletedAccountsFromTwoInstances(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	open := func() *models.Store {
+		s, err := models.Open(t.Context(), models.Config{URL: url})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	a, b := open(), open()
+	if _, err := a.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 20 {
+		u := newUser(t, a, "user"+strings.Repeat("x", i)+"@example.com")
+		newTask(t, a, u.ID, "a task")
+		if _, err := a.DeleteUser(t.Context(), u.ID); err != nil {
+			t.Fatal(err)
+		}
+		if i%2 == 0 {
+			mustExec(t, a, "UPDATE users SET deleted_at = ? WHERE id = ?", models.Now().Add(-31*24*time.Hour), u.ID)
+		}
+	}
+	var wg sync.WaitGroup
+	for _, s := range []*models.Store{a, b, a, b} {
+		sch := schedule.New(s, nil)
+		s.RegisterJobs(sch)
+		for _, j := range sch.Jobs() {
+			if j.Name != "purge-deleted-accounts" {
+				continue
+			}
+			wg.Go(func() {
+				if _, err := sch.RunOnce(t.Context(), j); err != nil {
+					t.Errorf("purge: %v", err)
+				}
+			})
+		}
+	}
+	wg.Wait()
+	if n := count(t, a, "SELECT count(*) FROM users"); n != 10 {
+		t.Errorf("%d accounts after the purges, want the 10 not yet due", n)
+	}
+	if n := count(t, a, "SELECT count(*) FROM tasks"); n != 10 {
+		t.Errorf("%d tasks after the purges, want the 10 of the accounts kept", n)
 	}
 }
