@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -112,5 +114,51 @@ func TestPurgeErasesDeletedAccounts(t *testing.T) {
 	mustRun(t, env, "purge")
 	if n := dbtest.Count(t, s, "SELECT count(*) FROM users"); n != 0 {
 		t.Errorf("%d accounts after a purge with ACCOUNT_RETENTION=28d, want 0", n)
+	}
+}
+
+// serve runs the account purge when it starts, with the ACCOUNT_RETENTION
+// it was given: an account deleted two days ago goes with a one-day
+// retention (the default 30 days would keep it).
+func TestServePurgesDeletedAccountsOnStart(t *testing.T) {
+	t.Parallel()
+	env := environ{"DATABASE_URL": dbtest.URL(t), "SESSION_SECRET": strings.Repeat("s", 32), "ACCOUNT_RETENTION": "1d"}
+	mustRun(t, env, "migrate", "up")
+	s := openTestStore(t, env["DATABASE_URL"])
+	u := newCLIUser(t, s, "pat@example.com")
+	if _, err := s.CreateTask(t.Context(), u.ID, models.TaskInput{Title: "mine"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.DeleteUser(t.Context(), u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := dbtest.Exec(t, s, "UPDATE users SET deleted_at = ? WHERE id = ?", models.Now().Add(-48*time.Hour), u.ID); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		var out, errOut bytes.Buffer
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, env.getenv, strings.NewReader(""), &out, &errOut)
+	}()
+	// A generous bound on a wait, not a timing claim: it only keeps a
+	// broken scheduler from hanging the suite.
+	giveUp := time.After(time.Minute)
+	for dbtest.Count(t, s, "SELECT count(*) FROM users") != 0 {
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped: %v", err)
+		case <-giveUp:
+			cancel()
+			t.Fatal("serve did not erase the account deleted two days ago")
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	if n := dbtest.Count(t, s, "SELECT count(*) FROM tasks"); n != 0 {
+		t.Errorf("%d tasks of the erased account left", n)
 	}
 }
