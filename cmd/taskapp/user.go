@@ -153,10 +153,15 @@ func (u *userIO) newPassword(email string) (string, error) {
 	return models.HashPassword(password)
 }
 
-// userByEmail finds the account, or errNoSuchUser naming the email.
+// userByEmail finds the live account, or errNoSuchUser naming the email;
+// for a deleted account it says so, with how to restore it.
 func userByEmail(ctx context.Context, store *models.Store, email string) (*models.User, error) {
 	u, err := store.UserByEmail(ctx, email)
 	if errors.Is(err, models.ErrNotFound) {
+		if d, err := store.DeletedUserByEmail(ctx, email); err == nil {
+			return nil, fmt.Errorf("%w: %s was deleted and is erased after %s ('taskapp user restore %s' brings it back)",
+				errNoSuchUser, email, store.ErasesAt(*d.DeletedAt).Format(timeLayout), email)
+		}
 		return nil, fmt.Errorf("%w: %s", errNoSuchUser, email)
 	}
 	return u, err

@@ -200,7 +200,9 @@ func TestUserDelete(t *testing.T) {
 		t.Errorf("%d tasks stored after the delete, want 1 until the purge", n)
 	}
 	_, _, err = taskappWithInput(t, env, "", "user", "delete", "--yes", "pat@example.com")
-	wantFailure(t, err, "no such user: pat@example.com")
+	wantFailure(t, err, "no such user: pat@example.com was deleted and is erased after ")
+	_, _, err = taskappWithInput(t, env, "a brand new password\n", "user", "reset-password", "pat@example.com")
+	wantFailure(t, err, "'taskapp user restore pat@example.com' brings it back")
 
 	// --yes, before or after the email, asks nothing (stdin is empty).
 	out, errOut, err := taskappWithInput(t, env, "", "user", "delete", "keep@example.com", "--yes")
