@@ -86,7 +86,7 @@ func uploadToken(c echo.Context) string {
 	return string(token)
 }
 
-// maxTokenLen is longer than any CSRF token the session hands out.
+// maxTokenLen is longer than any (masked) CSRF token a page shows.
 const maxTokenLen = 256
 
 // uploadParts is the multipart reader of an upload, after the parts that

@@ -3,8 +3,12 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"taskapp/models"
 )
@@ -76,4 +80,72 @@ func with(v url.Values, key, value string) url.Values {
 	}
 	out.Set(key, value)
 	return out
+}
+
+// Pages are compressed, so the token on them is masked afresh for every
+// response (BREACH): two pages of the same session carry different token
+// bytes, and each works, in a form's body and in htmx's header. Changing
+// one byte, or bringing another session's token, still gets a 403.
+func TestCSRFTokenMaskedPerResponse(t *testing.T) {
+	t.Parallel()
+	app := newTestApp(t)
+	b := app.signedIn("masked@example.com")
+	first := b.get("/tasks")
+	firstToken := b.csrf
+	second := b.get("/tasks")
+	secondToken := b.csrf
+	if firstToken == "" || firstToken == secondToken {
+		t.Fatalf("two pages carry the same token %q", firstToken)
+	}
+	// Every place a page shows the token shows that response's token.
+	for _, p := range []*page{first, second} {
+		tok, _ := p.doc.Find(`meta[name="csrf-token"]`).Attr("content")
+		hx, _ := p.doc.Find("body").Attr("hx-headers")
+		if !strings.Contains(hx, tok) {
+			t.Errorf("body's hx-headers %q lack the meta tag's token %q", hx, tok)
+		}
+		p.doc.Find(`input[name="_csrf"]`).Each(func(_ int, s *goquery.Selection) {
+			if v, _ := s.Attr("value"); v != tok {
+				t.Errorf("a form's _csrf is %q, the meta tag's %q", v, tok)
+			}
+		})
+	}
+
+	if p := b.postRaw("/tasks", url.Values{"title": {"with the first"}, "_csrf": {firstToken}}); p.StatusCode != http.StatusSeeOther {
+		t.Errorf("form with the first page's token: %d, want 303", p.StatusCode)
+	}
+	if p := b.postRaw("/tasks", url.Values{"title": {"with the second"}}, "HX-Request: true", "X-CSRF-Token: "+secondToken); p.StatusCode >= 300 {
+		t.Errorf("htmx with the second page's token: %d", p.StatusCode)
+	}
+
+	other := app.signedIn("other-masked@example.com")
+	other.get("/tasks")
+	flipped := []byte(firstToken)
+	flipped[len(flipped)-3] ^= 1 // stays in the base64url alphabet
+	for name, tok := range map[string]string{
+		"one byte changed":        string(flipped),
+		"another session's token": other.csrf,
+		"the first half only":     firstToken[:len(firstToken)/2],
+	} {
+		if p := b.postRaw("/tasks", url.Values{"title": {"forged: " + name}, "_csrf": {tok}}); p.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: %d, want 403", name, p.StatusCode)
+		}
+	}
+
+	u, err := app.store.UserByEmail(app.ctx(), "masked@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := app.store.ListTasks(app.ctx(), u.ID, models.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var titles []string
+	for _, task := range list.Tasks {
+		titles = append(titles, task.Title)
+	}
+	slices.Sort(titles)
+	if want := []string{"with the first", "with the second"}; !slices.Equal(titles, want) {
+		t.Errorf("tasks saved: %q, want %q", titles, want)
+	}
 }

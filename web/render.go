@@ -60,7 +60,8 @@ func render(c echo.Context, status int, page, fragment templ.Component) error {
 	vr := views.RequestFrom(ctx)
 	if s := sessionFrom(c); s != nil {
 		vr.Flashes = s.popFlashes()
-		vr.CSRFToken = s.csrfToken()
+		// Masked afresh for every response: see maskToken.
+		vr.CSRFToken = maskToken(s.csrfToken())
 	}
 	if u := currentUser(c); u != nil {
 		vr.UserEmail = u.Email

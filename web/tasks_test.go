@@ -54,8 +54,13 @@ func TestOtherUsersTasksAreNotFound(t *testing.T) {
 	app.addTask(bob.id, "Bob's other errand", "private", models.StatusCompleted)
 	missing := task.ID + 1000
 
+	// The request id and the CSRF token (masked afresh for every
+	// response) differ between any two pages.
 	requestID := regexp.MustCompile(`[A-Za-z0-9]{32}`)
-	normalize := func(s string) string { return requestID.ReplaceAllString(s, "ID") }
+	csrfToken := regexp.MustCompile(`[A-Za-z0-9_-]{86}`)
+	normalize := func(s string) string {
+		return requestID.ReplaceAllString(csrfToken.ReplaceAllString(s, "TOKEN"), "ID")
+	}
 
 	type attempt struct {
 		name   string
