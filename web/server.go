@@ -116,10 +116,16 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 	eh := &errorHandler{logger: cfg.Logger}
 	e.HTTPErrorHandler = eh.handle
 
+	compress, err := compressResponses()
+	if err != nil {
+		return nil, err
+	}
 	// Pre runs before routing: everything that must hold for any answer
 	// (a 404, a 405, a 413) and the body rules, whose method override
 	// picks the route and so must run first, under the body limit.
+	// Compression comes first, so that error pages pass through it too.
 	e.Pre(
+		compress,
 		requestID(proxies),
 		requestLogger(cfg.Logger),
 		recoverPanics(cfg.Logger),
