@@ -36,13 +36,17 @@ type AccountHandler struct {
 	// passwordChecks bounds guesses at the current password by whoever
 	// holds a session (a borrowed laptop, a stolen cookie), per account.
 	passwordChecks *limiter
-	now            func() time.Time // the sessions' clock
+	// hashing is the server's one password-hash gate, shared with
+	// sign-in and registration: checking the current password and
+	// hashing a new one cost 19 MiB each like theirs.
+	hashing *hashGate
+	now     func() time.Time // the sessions' clock
 }
 
 // NewAccountHandler returns the account handlers.
-func NewAccountHandler(store accountStore, limits RateLimits, now func() time.Time) *AccountHandler {
+func NewAccountHandler(store accountStore, limits RateLimits, hashing *hashGate, now func() time.Time) *AccountHandler {
 	limits.setDefaults()
-	return &AccountHandler{store: store, passwordChecks: newLimiter(limits.PerAccount), now: now}
+	return &AccountHandler{store: store, passwordChecks: newLimiter(limits.PerAccount), hashing: hashing, now: now}
 }
 
 // Routes registers the account routes on a signed-in group.
@@ -128,13 +132,17 @@ func (h *AccountHandler) render(c echo.Context, status int, p views.AccountPage)
 }
 
 // checkPassword verifies the signed-in user's password, within the
-// account's rate limit.
+// account's rate limit and through the hash gate.
 func (h *AccountHandler) checkPassword(c echo.Context, password string) (bool, error) {
 	u := currentUser(c)
 	if err := takeTokens(c, limitKey{h.passwordChecks, strconv.FormatInt(u.ID, 10)}); err != nil {
 		return false, err
 	}
-	return models.CheckPassword(u.HashedPassword, password), nil
+	var match bool
+	if err := h.hashing.run(c, func() { match = models.CheckPassword(u.HashedPassword, password) }); err != nil {
+		return false, err
+	}
+	return match, nil
 }
 
 func (h *AccountHandler) changePassword(c echo.Context) error {
@@ -154,9 +162,13 @@ func (h *AccountHandler) changePassword(c echo.Context) error {
 		f.Errors["current_password"] = msgWrongPassword
 		return invalid()
 	}
-	hash, err := models.HashPassword(f.Password)
-	if err != nil {
+	var hash string
+	var hashErr error
+	if err := h.hashing.run(c, func() { hash, hashErr = models.HashPassword(f.Password) }); err != nil {
 		return err
+	}
+	if hashErr != nil {
+		return hashErr
 	}
 	ctx := c.Request().Context()
 	u := currentUser(c)

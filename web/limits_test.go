@@ -183,3 +183,33 @@ func TestClosedRegistration(t *testing.T) {
 		t.Error("with registration open the login page has no link to /register")
 	}
 }
+
+// Changing the password and deleting the account check the current
+// password, and the change hashes the new one: 19 MiB each, like a
+// sign-in, so they wait for the same gate and get the same 503 when it
+// stays full, with nothing changed.
+func TestAccountPasswordPathsWaitForTheHashGate(t *testing.T) {
+	t.Parallel()
+	gate := newHashGate(1, time.Millisecond)
+	app := newTestApp(t, func(c *Config) { c.hashing = gate })
+	b := app.signedIn("gated@example.com")
+	gate.slots <- struct{}{} // a sign-in is hashing
+
+	p := changePassword(b, "correct horse battery", "brand new secret", "brand new secret")
+	wantStatus(t, p, http.StatusServiceUnavailable)
+	if got := p.Header.Get("Retry-After"); got != "1" {
+		t.Errorf("password change: Retry-After = %q, want 1", got)
+	}
+	b.get("/account")
+	wantStatus(t, b.post("/account/delete", url.Values{"password": {"correct horse battery"}}), http.StatusServiceUnavailable)
+	<-gate.slots
+
+	if _, err := app.store.UserByEmail(app.ctx(), "gated@example.com"); err != nil {
+		t.Fatalf("the account is gone after a refused delete: %v", err)
+	}
+	wantRedirect(t, app.browser().login("gated@example.com", "correct horse battery"), "/tasks")
+	// With the gate free, both go through.
+	wantRedirect(t, changePassword(b, "correct horse battery", "brand new secret", "brand new secret"), "/account")
+	b.get("/account")
+	wantRedirect(t, b.post("/account/delete", url.Values{"password": {"brand new secret"}}), "/login")
+}

@@ -168,7 +168,7 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 		return nil, err
 	}
 	auth.Routes(guest, signedIn)
-	NewAccountHandler(store, cfg.RateLimits, cfg.Now).Routes(signedIn)
+	NewAccountHandler(store, cfg.RateLimits, cfg.hashing, cfg.Now).Routes(signedIn)
 	NewTaskHandler(store, cfg.PerPage).Routes(signedIn)
 	return e, nil
 }
