@@ -6,6 +6,7 @@
 //	taskapp seed [--users N --tasks M]
 //	taskapp user add|list|reset-password|delete|restore
 //	taskapp purge
+//	taskapp version
 //
 // Configuration comes from the environment (DATABASE_URL and friends; see
 // `taskapp help`).
@@ -58,6 +59,7 @@ Usage:
   taskapp user add EMAIL | list | reset-password EMAIL | delete [--yes] EMAIL
                       | restore EMAIL
   taskapp purge
+  taskapp version
   taskapp help [COMMAND]
 
 Commands:
@@ -74,6 +76,7 @@ Commands:
   purge     run the periodic clean-up now (expired sessions, accounts
             deleted longer ago than ACCOUNT_RETENTION), as serve does on
             start and every hour
+  version   print this binary's version and the commit it was built from
   help      show this text, or a command's options
 
 Environment:
@@ -166,6 +169,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runUser(ctx, rest, getenv, stdin, stdout, stderr)
 	case "purge":
 		return runPurge(ctx, rest, getenv, stdout, stderr)
+	case "version":
+		return runVersion(rest, stdout)
 	case "help":
 		return runHelp(rest, stdout)
 	}
@@ -224,6 +229,8 @@ func runHelp(args []string, stdout io.Writer) error {
 		fmt.Fprint(stdout, userUsage)
 	case "purge":
 		newPurgeFlags().usage(stdout)
+	case "version":
+		fmt.Fprint(stdout, versionUsage)
 	case "help":
 		fmt.Fprint(stdout, usage)
 	default:
