@@ -38,9 +38,30 @@ func HashPassword(password string) (string, error) {
 		return "", fmt.Errorf("models: password salt: %w", err)
 	}
 	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemoryKiB, argonThreads, argonKeyLen)
+	return encodeHash(salt, key), nil
+}
+
+// encodeHash is the PHC string of salt and key with today's parameters.
+func encodeHash(salt, key []byte) string {
 	b64 := base64.RawStdEncoding
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s",
-		argon2.Version, argonMemoryKiB, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+		argon2.Version, argonMemoryKiB, argonTime, argonThreads, b64.EncodeToString(salt), b64.EncodeToString(key))
+}
+
+// UnmatchableHash returns a hash in HashPassword's format and with its
+// parameters whose key is random bytes rather than the hash of a password:
+// checking any password against it costs what checking a real one does,
+// and none matches (that would take finding a 256-bit key). Sign-in checks
+// it for an unknown email, so that an unknown email and a wrong password
+// take the same time; made this way it costs nothing to create, where
+// hashing a throwaway password at start-up cost one argon2id hash (19 MiB,
+// tens of milliseconds) before the server could answer.
+func UnmatchableHash() (string, error) {
+	salt := make([]byte, argonSaltLen+argonKeyLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("models: unmatchable hash: %w", err)
+	}
+	return encodeHash(salt[:argonSaltLen], salt[argonSaltLen:]), nil
 }
 
 // CheckPassword reports whether password matches hash, in time that does

@@ -118,3 +118,27 @@ func TestCheckPasswordMalformedHash(t *testing.T) {
 		t.Error("the untouched hash does not verify")
 	}
 }
+
+// The hash sign-in checks for an unknown email is read like a real one,
+// with today's parameters (so the check costs the same), matches no
+// password, and is different each time.
+func TestUnmatchableHash(t *testing.T) {
+	h1, err := models.UnmatchableHash()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2, _ := models.UnmatchableHash()
+	real, _ := models.HashPassword("anything")
+	u, r := strings.Split(h1, "$"), strings.Split(real, "$")
+	if len(u) != 6 || strings.Join(u[:4], "$") != strings.Join(r[:4], "$") || len(u[4]) != len(r[4]) || len(u[5]) != len(r[5]) {
+		t.Errorf("unmatchable hash %q is not shaped like a real one, %q", h1, real)
+	}
+	for _, pw := range []string{"", "anything", "correct horse battery"} {
+		if models.CheckPassword(h1, pw) {
+			t.Errorf("%q matches the unmatchable hash", pw)
+		}
+	}
+	if h1 == h2 {
+		t.Error("two unmatchable hashes are the same")
+	}
+}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -52,7 +51,7 @@ type authConfig struct {
 // newAuthHandler returns the auth handlers, with their own rate limiters.
 func newAuthHandler(store authStore, cfg authConfig) (*AuthHandler, error) {
 	cfg.limits.setDefaults()
-	dummy, err := models.HashPassword(rand.Text())
+	dummy, err := models.UnmatchableHash()
 	if err != nil {
 		return nil, fmt.Errorf("web: dummy password hash: %w", err)
 	}

@@ -48,7 +48,7 @@ func mustRun(t *testing.T, env environ, args ...string) string {
 }
 
 // openStore opens the database at dbURL for checking what a command did.
-func openTestStore(t *testing.T, dbURL string) *models.Store {
+func openTestStore(t testing.TB, dbURL string) *models.Store {
 	t.Helper()
 	s, err := models.Open(context.Background(), models.Config{URL: dbURL})
 	if err != nil {
