@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/klauspost/compress/zstd"
 )
 
 // clientsPerAddress is how many users sign in from one loopback source
@@ -159,4 +162,44 @@ func doInto(ctx context.Context, buf *bytes.Buffer, c *http.Client, method, targ
 		return b, resp, fmt.Errorf("%s %s: status %d, want %d", method, req.URL.Path, resp.StatusCode, want)
 	}
 	return b, resp, nil
+}
+
+// pageDecoder decodes pages fetched with an explicit Accept-Encoding,
+// which turns off the client's transparent gzip, reusing its decoders.
+type pageDecoder struct {
+	gz *gzip.Reader
+	zd *zstd.Decoder
+}
+
+func (d *pageDecoder) decode(dst *bytes.Buffer, encoding string, wire []byte) ([]byte, error) {
+	dst.Reset()
+	var err error
+	switch encoding {
+	case "":
+		return wire, nil
+	case "gzip":
+		if d.gz == nil {
+			d.gz, err = gzip.NewReader(bytes.NewReader(wire))
+		} else {
+			err = d.gz.Reset(bytes.NewReader(wire))
+		}
+		if err == nil {
+			_, err = dst.ReadFrom(d.gz)
+		}
+	case "zstd":
+		if d.zd == nil {
+			d.zd, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(1))
+		}
+		if err == nil {
+			var out []byte
+			out, err = d.zd.DecodeAll(wire, dst.AvailableBuffer())
+			dst.Write(out)
+		}
+	default:
+		err = fmt.Errorf("Content-Encoding %q", encoding)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("GET /tasks: decoding %s: %w", encoding, err)
+	}
+	return dst.Bytes(), nil
 }

@@ -37,8 +37,11 @@ type worker struct {
 	results  map[string]*samples
 	warmErrs map[string]*samples
 	n        int
-	pageLen  int
-	buf      bytes.Buffer // the page's body, reused
+	pageLen  int          // the largest full page, decoded
+	pageWire int          // the same page as sent (zstd or gzip)
+	buf      bytes.Buffer // the page's body as sent, reused
+	raw      bytes.Buffer // and decoded
+	pages    pageDecoder
 }
 
 func (w *worker) record(ep string, start time.Time, err error) {
@@ -103,10 +106,19 @@ func (w *worker) step(ctx context.Context) {
 	}
 }
 
+// pageEncodings is what a current browser accepts; the server picks zstd.
+var pageEncodings = http.Header{"Accept-Encoding": {"gzip, deflate, br, zstd"}}
+
 func (w *worker) page(ctx context.Context) {
 	start := time.Now()
-	body, _, err := doInto(ctx, &w.buf, w.u.client, http.MethodGet, w.base+"/tasks", nil, nil, http.StatusOK)
-	w.pageLen = max(w.pageLen, len(body))
+	wire, resp, err := doInto(ctx, &w.buf, w.u.client, http.MethodGet, w.base+"/tasks", nil, pageEncodings, http.StatusOK)
+	var body []byte
+	if err == nil {
+		body, err = w.pages.decode(&w.raw, resp.Header.Get("Content-Encoding"), wire)
+	}
+	if len(body) > w.pageLen {
+		w.pageLen, w.pageWire = len(body), len(wire)
+	}
 	if err == nil {
 		if n := countRows(body); n != 100 {
 			err = fmt.Errorf("GET /tasks shows %d tasks, want 100", n)

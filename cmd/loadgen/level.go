@@ -72,7 +72,9 @@ func runLevel(ctx context.Context, srv *server, users []*vuser, c int, o options
 	res.peakRSS = procStatusKB(pid, "VmHWM") * 1024
 
 	for _, w := range workers {
-		res.pageBytes = max(res.pageBytes, w.pageLen)
+		if w.pageLen > res.pageBytes {
+			res.pageBytes, res.pageWire = w.pageLen, w.pageWire
+		}
 		for ep, s := range w.results {
 			agg := res.endpoints[ep]
 			if agg == nil {

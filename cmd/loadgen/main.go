@@ -52,6 +52,7 @@ type options struct {
 	profileAt  int
 	serverLog  string
 	poolSize   int
+	burst      int
 }
 
 func main() { bench.Main("loadgen", run) }
@@ -73,6 +74,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&o.profileDir, "profile", "", "write the server's CPU and allocation profiles at -profile-at into this directory (starts the server with PPROF_ADDR)")
 	fs.IntVar(&o.profileAt, "profile-at", 32, "concurrency level to profile")
 	fs.StringVar(&o.serverLog, "server-log", "", "file for the server's log (default: in the temp dir)")
+	fs.IntVar(&o.burst, "burst", 50, "users who sign in at the same moment before the levels (peak RSS of password hashing); 0 skips")
 	fs.IntVar(&o.poolSize, "pool", 0, "DATABASE_POOL_SIZE for the server (default: the server's own default)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -173,6 +175,34 @@ func runDialect(ctx context.Context, out io.Writer, dialect migrations.Dialect, 
 		return fmt.Errorf("sign in: %w", err)
 	}
 	fmt.Fprintf(out, "signed in %d users in %.1fs (GET /login, POST /login, GET /tasks each)\n", len(users), time.Since(start).Seconds())
+	runPeak := procStatusKB(srv.cmd.Process.Pid, "VmHWM") * 1024
+	if o.burst > 0 {
+		n := min(o.burst, len(users))
+		peak, ok, busy, err := signInBurst(ctx, srv, users[:n])
+		if err != nil {
+			return fmt.Errorf("sign-in burst: %w", err)
+		}
+		runPeak = max(runPeak, peak)
+		fmt.Fprintf(out, "sign-in burst: %d users at once: %d signed in, %d refused with 503 (hash gate full); server peak RSS %s (VmHWM); load average %s\n",
+			n, ok, busy, mib(peak), bench.LoadAvg())
+	}
+
+	// pgbench runs the page's own SQL at each level, beside the app's run.
+	var pgScript string
+	if dialect == migrations.Postgres {
+		if _, err := exec.LookPath("pgbench"); err != nil {
+			fmt.Fprintf(out, "pgbench is not installed (PostgreSQL's client package): app ÷ pgbench ratio skipped\n")
+		} else {
+			stmts, err := pageSQL(ctx, dbURL, users[0].email)
+			if err != nil {
+				return fmt.Errorf("the page's SQL: %w", err)
+			}
+			if pgScript, err = pgbenchScript(dir, stmts); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "pgbench script (one GET /tasks page's queries, %s's):\n  %s\n", users[0].email, strings.Join(stmts, "\n  "))
+		}
+	}
 
 	var totalErrors int
 	var summary []string
@@ -186,12 +216,26 @@ func runDialect(ctx context.Context, out io.Writer, dialect migrations.Dialect, 
 		}
 		res.print(out, dialect, o)
 		totalErrors += res.errors()
+		runPeak = max(runPeak, res.peakRSS)
+		ratio := ""
+		if p, ok := res.endpoints[epPage]; ok && pgScript != "" {
+			tps, err := runPgbench(ctx, dbURL, pgScript, c, o.duration)
+			if err != nil {
+				return err
+			}
+			pages := float64(len(p.ms)) / res.measured.Seconds()
+			ratio = fmt.Sprintf("   pages/s ÷ pgbench tps %.0f ÷ %.0f = %.3f", pages, tps, pages/tps)
+			fmt.Fprintf(out, "pgbench, %d clients, %s: %.0f tps of the page's queries; app %.0f pages/s (%s mix): ratio %.3f; load average %s\n",
+				c, o.duration, tps, pages, o.mix, pages/tps, bench.LoadAvg())
+		}
 		if p, ok := res.endpoints[epPage]; ok {
-			summary = append(summary, fmt.Sprintf("  c=%-4d GET /tasks page p95 %7.2f ms   all requests %7.0f req/s   errors %d   server peak RSS %s",
-				c, p.pct(0.95), float64(res.total())/res.measured.Seconds(), res.errors(), mib(res.peakRSS)))
+			summary = append(summary, fmt.Sprintf("  c=%-4d GET /tasks page p95 %7.2f ms   all requests %7.0f req/s   errors %d   server peak RSS %s   page %d B, %d B on the wire   server CPU %.3f ms/request%s",
+				c, p.pct(0.95), float64(res.total())/res.measured.Seconds(), res.errors(), mib(res.peakRSS),
+				res.pageBytes, res.pageWire, float64(res.serverCPU)/float64(time.Millisecond)/float64(max(1, res.total())), ratio))
 		}
 	}
 	fmt.Fprintf(out, "\n%s summary (target: GET /tasks page p95 < 20 ms at 32 users):\n%s\n", dialect, strings.Join(summary, "\n"))
+	fmt.Fprintf(out, "%s: server peak RSS over the whole run (VmHWM: sign-ins, burst and every level): %s\n", dialect, mib(runPeak))
 	if totalErrors > 0 {
 		return fmt.Errorf("%d errors (see above and %s)", totalErrors, logPath)
 	}
