@@ -12,6 +12,7 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -101,6 +102,17 @@ func signInOne(ctx context.Context, base string, u *vuser) error {
 	}
 	form := url.Values{"email": {u.email}, "password": {"password123"}, "_csrf": {token}}
 	_, resp, err := do(ctx, u.client, http.MethodPost, base+"/login", form, nil, http.StatusSeeOther)
+	// A 503 is the password-hash gate turning the sign-in away on a busy
+	// machine: wait as it says and try again, as a person would.
+	for try := 0; err != nil && resp != nil && resp.StatusCode == http.StatusServiceUnavailable && try < 20; try++ {
+		secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+		select {
+		case <-time.After(time.Duration(max(1, secs)) * time.Second):
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		_, resp, err = do(ctx, u.client, http.MethodPost, base+"/login", form, nil, http.StatusSeeOther)
+	}
 	if err != nil {
 		return err
 	}
