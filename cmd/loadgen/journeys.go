@@ -107,7 +107,11 @@ func (w *worker) step(ctx context.Context) {
 }
 
 // pageEncodings is what a current browser accepts; the server picks zstd.
-var pageEncodings = http.Header{"Accept-Encoding": {"gzip, deflate, br, zstd"}}
+// gzipOnly is a client without zstd.
+var (
+	pageEncodings = http.Header{"Accept-Encoding": {"gzip, deflate, br, zstd"}}
+	gzipOnly      = http.Header{"Accept-Encoding": {"gzip"}}
+)
 
 func (w *worker) page(ctx context.Context) {
 	start := time.Now()

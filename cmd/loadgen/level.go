@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
 	"os"
 	"slices"
 	"sync"
@@ -20,6 +21,7 @@ func runLevel(ctx context.Context, srv *server, users []*vuser, c int, o options
 		workers[i] = &worker{u: users[i], base: srv.base, rng: rand.New(rand.NewPCG(uint64(c), uint64(i))), mix: o.mix,
 			results: map[string]*samples{}, warmErrs: map[string]*samples{}}
 	}
+	parent := ctx
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	startMeasure := make(chan struct{})
@@ -96,6 +98,11 @@ func runLevel(ctx context.Context, srv *server, users []*vuser, c int, o options
 	}
 	for _, s := range res.endpoints {
 		slices.Sort(s.ms)
+	}
+	// One page more, outside the measured time, for its size with gzip:
+	// what clients that do not offer zstd receive.
+	if wire, _, err := do(parent, users[0].client, http.MethodGet, srv.base+"/tasks", nil, gzipOnly, http.StatusOK); err == nil {
+		res.pageGzip = len(wire)
 	}
 	return res, profErr
 }

@@ -231,9 +231,9 @@ func runDialect(ctx context.Context, out io.Writer, dialect migrations.Dialect, 
 			}
 		}
 		if p, ok := res.endpoints[epPage]; ok {
-			summary = append(summary, fmt.Sprintf("  c=%-4d GET /tasks page p95 %7.2f ms   all requests %7.0f req/s   errors %d   server peak RSS %s   page %d B, %d B on the wire   server CPU %.3f ms/request%s",
+			summary = append(summary, fmt.Sprintf("  c=%-4d GET /tasks page p95 %7.2f ms   all requests %7.0f req/s   errors %d   server peak RSS %s   page %d B, on the wire %d B zstd, %d B gzip   server CPU %.3f ms/request%s",
 				c, p.pct(0.95), float64(res.total())/res.measured.Seconds(), res.errors(), mib(res.peakRSS),
-				res.pageBytes, res.pageWire, float64(res.serverCPU)/float64(time.Millisecond)/float64(max(1, res.total())), ratio))
+				res.pageBytes, res.pageWire, res.pageGzip, float64(res.serverCPU)/float64(time.Millisecond)/float64(max(1, res.total())), ratio))
 		}
 	}
 	fmt.Fprintf(out, "\n%s summary (target: GET /tasks page p95 < 20 ms at 32 users):\n%s\n", dialect, strings.Join(summary, "\n"))

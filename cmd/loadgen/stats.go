@@ -33,6 +33,7 @@ type levelResult struct {
 	warmFirst  error
 	pageBytes  int   // size of the largest full /tasks page, decoded
 	pageWire   int   // the same page on the wire (zstd, as a browser gets it)
+	pageGzip   int   // a page asked for with gzip only, after the level
 	peakRSS    int64 // bytes, VmHWM over the level
 	serverCPU  time.Duration
 	dbCPU      time.Duration // PostgreSQL backends; 0 on SQLite
@@ -61,8 +62,8 @@ func (r *levelResult) print(w io.Writer, dialect migrations.Dialect, o options) 
 	perReq := func(d time.Duration) float64 {
 		return float64(d) / float64(time.Millisecond) / float64(max(1, r.total()))
 	}
-	fmt.Fprintf(w, "\n%s, concurrency %d: %.1fs measured after %s warm-up; %d requests, %.0f req/s, %d errors; server peak RSS %s; page %d bytes, %d on the wire\n",
-		dialect, r.c, secs, o.warmup, r.total(), float64(r.total())/secs, r.errors(), mib(r.peakRSS), r.pageBytes, r.pageWire)
+	fmt.Fprintf(w, "\n%s, concurrency %d: %.1fs measured after %s warm-up; %d requests, %.0f req/s, %d errors; server peak RSS %s; page %d bytes, %d on the wire (zstd), %d with gzip\n",
+		dialect, r.c, secs, o.warmup, r.total(), float64(r.total())/secs, r.errors(), mib(r.peakRSS), r.pageBytes, r.pageWire, r.pageGzip)
 	fmt.Fprintf(w, "CPU: server %.2f cores (%.2f ms per request), PostgreSQL backends %.2f cores (%.2f ms), loadgen %.2f cores (%.2f ms); machine load average %s\n",
 		r.serverCPU.Seconds()/secs, perReq(r.serverCPU), r.dbCPU.Seconds()/secs, perReq(r.dbCPU),
 		r.clientCPU.Seconds()/secs, perReq(r.clientCPU), bench.LoadAvg())
