@@ -33,3 +33,18 @@ func TestHashGateCollectsHashMemory(t *testing.T) {
 		t.Errorf("after the hash, %d MiB of heap is still allocated: its memory was not collected", m.HeapAlloc>>20)
 	}
 }
+
+// By default half the cores hash, at least one: a flood of sign-ins
+// leaves the rest to the pages, and its memory stays at one hash per
+// slot (19 MiB each).
+func TestDefaultHashSlots(t *testing.T) {
+	t.Parallel()
+	for procs, want := range map[int]int{1: 1, 2: 1, 3: 1, 4: 2, 8: 4} {
+		if got := defaultHashSlots(procs); got != want {
+			t.Errorf("%d cores: %d slots, want %d", procs, got, want)
+		}
+	}
+	if got, want := cap(newHashGate(0, 0).slots), defaultHashSlots(runtime.GOMAXPROCS(0)); got != want {
+		t.Errorf("a gate of default size has %d slots, want %d", got, want)
+	}
+}

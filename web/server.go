@@ -52,7 +52,7 @@ type Config struct {
 	// with 403 (REGISTRATION=closed); accounts are then made with the CLI.
 	RegistrationClosed bool
 	// HashConcurrency bounds password hashes computed at once (default
-	// GOMAXPROCS); HashWait is how long a request waits for a turn before
+	// half of GOMAXPROCS, at least 1; see newHashGate); HashWait is how long a request waits for a turn before
 	// it gets a 503 (default 1 s). See hashGate.
 	HashConcurrency int
 	HashWait        time.Duration
