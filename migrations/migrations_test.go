@@ -16,7 +16,7 @@ import (
 )
 
 // The versions both dialects share, oldest first.
-var wantVersions = []int64{202512301000, 202512301001, 202611261800, 202612021000, 202612021200, 202612021300, 202612021400}
+var wantVersions = []int64{202512301000, 202512301001, 202611261800, 202612021000, 202612021200, 202612021300, 202612021400, 202612071000}
 
 // schemaObjects lists what the migrations create: tables, indexes,
 // triggers and functions, by name, leaving out goose's own table.
@@ -43,6 +43,7 @@ func wantObjects(dialect migrations.Dialect) []string {
 	objs := []string{
 		"index idx_tasks_user_created", "index idx_tasks_user_id", "index idx_tasks_user_status_created",
 		"index idx_tasks_user_open_due", "index idx_tasks_user_due_created",
+		"index idx_tasks_user_trash", "index idx_tasks_trash_purge",
 		"index idx_users_email_lower", "table tasks", "table users",
 		"index idx_sessions_expires_at", "index idx_sessions_user_id", "table sessions",
 		"trigger update_tasks_updated_at", "trigger update_users_updated_at",

@@ -18,7 +18,7 @@ const MaxBulkTasks = 1000
 // are new fields here and a new branch in ApplyBulk.
 type BulkChange struct {
 	Status *TaskStatus // set every task to this status
-	Delete bool        // delete every task
+	Delete bool        // move every task to the trash
 }
 
 // normalizeIDs drops repeated ids, so that a task selected twice counts once.
@@ -50,8 +50,8 @@ func (b BulkChange) Validate(n int) FieldErrors {
 
 // ApplyBulk applies change to every task in ids, all or nothing, in one
 // transaction, and returns how many tasks it changed. The owner guard
-// holds for each id: if any of them is not userID's (another user's, or
-// gone), nothing changes and the error is ErrNotFound, as for one task.
+// holds for each id: if any of them is not userID's live task (another
+// user's, in the trash, or gone), nothing changes and the error is ErrNotFound, as for one task.
 func (s *Store) ApplyBulk(ctx context.Context, userID int64, ids []int64, change BulkChange) (int, error) {
 	ids = normalizeIDs(ids)
 	if err := invalid(change.Validate(len(ids))); err != nil {
@@ -60,10 +60,10 @@ func (s *Store) ApplyBulk(ctx context.Context, userID int64, ids []int64, change
 	db, done := s.writer(ctx, userID)
 	defer done()
 	err := db.Transaction(func(tx *gorm.DB) error {
-		owned := tx.Model(&Task{}).Where("user_id = ?", userID).Where("id IN ?", ids)
+		owned := liveTasks(tx.Model(&Task{}), userID).Where("id IN ?", ids)
 		var res *gorm.DB
 		if change.Delete {
-			res = owned.Delete(&Task{})
+			res = owned.Update("deleted_at", Now()) // to the trash
 		} else {
 			res = owned.Updates(map[string]any{"status": *change.Status})
 		}

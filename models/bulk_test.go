@@ -47,8 +47,12 @@ func TestApplyBulkChangesEveryTaskAtOnce(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Fatalf("ApplyBulk delete = %d, %v; want 2, nil", n, err)
 	}
-	if c := count(t, s, "SELECT count(*) FROM tasks WHERE user_id = ?", a.ID); c != 1 {
-		t.Errorf("%d tasks left, want 1 (Two)", c)
+	if c := count(t, s, "SELECT count(*) FROM tasks WHERE user_id = ? AND deleted_at IS NULL", a.ID); c != 1 {
+		t.Errorf("%d live tasks left, want 1 (Two)", c)
+	}
+	// A bulk delete moves the tasks to the trash, where they can be restored.
+	if c := count(t, s, "SELECT count(*) FROM tasks WHERE user_id = ? AND deleted_at IS NOT NULL", a.ID); c != 2 {
+		t.Errorf("%d tasks in the trash, want 2 (One, Three)", c)
 	}
 }
 

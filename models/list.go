@@ -206,9 +206,9 @@ func (s *Store) TaskInList(ctx context.Context, userID, id int64, opts ListOptio
 // index so that the planners match it: an open task with a date.
 const openDue = "due_date IS NOT NULL AND status <> 'completed'"
 
-// listFilter narrows q to userID's tasks that opts selects.
+// listFilter narrows q to userID's live tasks that opts selects.
 func (s *Store) listFilter(q *gorm.DB, userID int64, opts ListOptions) *gorm.DB {
-	q = s.search(q.Where("user_id = ?", userID), opts.Query)
+	q = s.search(liveTasks(q, userID), opts.Query)
 	switch opts.Due {
 	case DueToday:
 		return q.Where(openDue).Where("due_date <= ?", opts.Today)
@@ -242,7 +242,7 @@ func (s *Store) CountTasks(ctx context.Context, userID int64, opts ListOptions) 
 	// Both due views in one pass over idx_tasks_user_open_due.
 	var due struct{ Today, Upcoming int64 }
 	end := opts.Today.AddDays(UpcomingDays)
-	q = s.search(db.Model(&Task{}).Where("user_id = ?", userID), opts.Query).Where(openDue).Where("due_date <= ?", end).
+	q = s.search(liveTasks(db.Model(&Task{}), userID), opts.Query).Where(openDue).Where("due_date <= ?", end).
 		Select("COALESCE(SUM(CASE WHEN due_date <= ? THEN 1 ELSE 0 END), 0) AS today, COALESCE(SUM(CASE WHEN due_date > ? THEN 1 ELSE 0 END), 0) AS upcoming", opts.Today, opts.Today)
 	if err := q.Scan(&due).Error; err != nil {
 		return ListCounts{}, classify("models: count due tasks", err)

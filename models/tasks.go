@@ -28,19 +28,20 @@ func (s *Store) CreateTask(ctx context.Context, userID int64, in TaskInput) (*Ta
 	return t, nil
 }
 
-// TaskByID returns the task if userID owns it, and ErrNotFound otherwise,
-// whether or not a task with that id exists.
+// TaskByID returns the task if userID owns it and it is not in the trash,
+// and ErrNotFound otherwise, whether or not a task with that id exists.
 func (s *Store) TaskByID(ctx context.Context, userID, id int64) (*Task, error) {
 	var t Task
 	db, cancel := s.reader(ctx, userID)
 	defer cancel()
-	if err := db.Where("user_id = ?", userID).Where("id = ?", id).Take(&t).Error; err != nil {
+	if err := liveTasks(db, userID).Where("id = ?", id).Take(&t).Error; err != nil {
 		return nil, classify("models: task by id", err)
 	}
 	return &t, nil
 }
 
-// UpdateTask applies patch to the task if userID owns it and returns the
+// UpdateTask applies patch to the task if userID owns it (and it is not
+// in the trash) and returns the
 // task as stored. updated_at advances; created_at never changes.
 func (s *Store) UpdateTask(ctx context.Context, userID, id int64, patch TaskPatch) (*Task, error) {
 	patch.normalize()
@@ -66,8 +67,8 @@ func (s *Store) UpdateTask(ctx context.Context, userID, id int64, patch TaskPatc
 	t := Task{ID: id}
 	db, done := s.writer(ctx, userID)
 	defer done()
-	res := db.Model(&t).Clauses(clause.Returning{}).
-		Where("user_id = ?", userID).Where("id = ?", id).
+	res := liveTasks(db.Model(&t).Clauses(clause.Returning{}), userID).
+		Where("id = ?", id).
 		Updates(changes)
 	if res.Error != nil {
 		return nil, classify("models: update task", res.Error)
@@ -78,11 +79,12 @@ func (s *Store) UpdateTask(ctx context.Context, userID, id int64, patch TaskPatc
 	return &t, nil
 }
 
-// DeleteTask removes the task if userID owns it.
+// DeleteTask moves the task to the trash if userID owns it and it is live
+// (RestoreTasks undoes it; EraseTask or the purge erase it for good).
 func (s *Store) DeleteTask(ctx context.Context, userID, id int64) error {
 	db, done := s.writer(ctx, userID)
 	defer done()
-	res := db.Where("user_id = ?", userID).Where("id = ?", id).Delete(&Task{})
+	res := liveTasks(db.Model(&Task{}), userID).Where("id = ?", id).Update("deleted_at", Now())
 	if res.Error != nil {
 		return classify("models: delete task", res.Error)
 	}

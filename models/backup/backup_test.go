@@ -102,7 +102,11 @@ func fill(t *testing.T, s *models.Store) {
 			t.Fatal(err)
 		}
 		if i == 1 {
-			if err := s.DeleteTask(ctx, owner.ID, tk.ID); err != nil { // a gap in the task ids
+			// A gap in the task ids: to the trash, then erased.
+			if err := s.DeleteTask(ctx, owner.ID, tk.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.EraseTask(ctx, owner.ID, tk.ID); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -1,0 +1,28 @@
+-- Issue 12 (the trash): every query on live tasks now carries
+-- "deleted_at IS NULL", so the two indexes that serve index-only counts
+-- (per status, and the Today/Upcoming counts) become partial on it: a
+-- trashed task is not in them, and the counts need not visit the table to
+-- leave it out. Same names, same keys; the spec's idx_tasks_user_id and
+-- idx_tasks_user_created are unchanged (the list walks the latter in order
+-- and skips the few trashed rows it meets).
+--
+-- idx_tasks_user_trash serves the trash page (a user's trashed tasks,
+-- most recently deleted first) and idx_tasks_trash_purge the purge
+-- (every task deleted before a cutoff). Both hold trashed rows only, so
+-- they stay as small as the trash.
+
+-- +goose Up
+DROP INDEX IF EXISTS idx_tasks_user_status_created;
+CREATE INDEX idx_tasks_user_status_created ON tasks (user_id, status, created_at DESC) WHERE deleted_at IS NULL;
+DROP INDEX IF EXISTS idx_tasks_user_open_due;
+CREATE INDEX idx_tasks_user_open_due ON tasks (user_id, due_date) WHERE due_date IS NOT NULL AND status <> 'completed' AND deleted_at IS NULL;
+CREATE INDEX idx_tasks_user_trash ON tasks (user_id, deleted_at DESC) WHERE deleted_at IS NOT NULL;
+CREATE INDEX idx_tasks_trash_purge ON tasks (deleted_at) WHERE deleted_at IS NOT NULL;
+
+-- +goose Down
+DROP INDEX IF EXISTS idx_tasks_trash_purge;
+DROP INDEX IF EXISTS idx_tasks_user_trash;
+DROP INDEX IF EXISTS idx_tasks_user_open_due;
+CREATE INDEX idx_tasks_user_open_due ON tasks (user_id, due_date) WHERE due_date IS NOT NULL AND status <> 'completed';
+DROP INDEX IF EXISTS idx_tasks_user_status_created;
+CREATE INDEX idx_tasks_user_status_created ON tasks (user_id, status, created_at DESC);

@@ -1,0 +1,278 @@
+package models_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+	"time"
+
+	"taskapp/models"
+	"taskapp/models/dbtest"
+	"taskapp/models/schedule"
+)
+
+// A task in the trash is gone from everything the user works with: the
+// task page, edit, status change, delete, the list and its counts, search,
+// Today/Upcoming, bulk actions and the export; only the trash shows it.
+func TestTrashedTaskIsGoneFromLiveQueries(t *testing.T) {
+	t.Parallel()
+	s := dbtest.New(t)
+	ctx := t.Context()
+	u := newUser(t, s, "trash-live@example.com")
+	today := models.NewDate(2026, time.December, 7)
+	due := today.String()
+	keep, err := s.CreateTask(ctx, u.ID, models.TaskInput{Title: "keep findme", DueDate: due})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone, err := s.CreateTask(ctx, u.ID, models.TaskInput{Title: "gone findme", DueDate: due})
+	if err != nil {
+		t.Fatal(err)
+	}
+	later, err := s.CreateTask(ctx, u.ID, models.TaskInput{Title: "gone later", DueDate: today.AddDays(2).String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []int64{gone.ID, later.ID} {
+		if err := s.DeleteTask(ctx, u.ID, id); err != nil {
+			t.Fatalf("DeleteTask: %v", err)
+		}
+	}
+
+	if _, err := s.TaskByID(ctx, u.ID, gone.ID); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("TaskByID of a trashed task = %v, want ErrNotFound", err)
+	}
+	title := "edited"
+	if _, err := s.UpdateTask(ctx, u.ID, gone.ID, models.TaskPatch{Title: &title}); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("UpdateTask of a trashed task = %v, want ErrNotFound", err)
+	}
+	done := models.StatusCompleted
+	if _, err := s.UpdateTask(ctx, u.ID, gone.ID, models.TaskPatch{Status: &done}); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("status change of a trashed task = %v, want ErrNotFound", err)
+	}
+	if err := s.DeleteTask(ctx, u.ID, gone.ID); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("DeleteTask twice = %v, want ErrNotFound", err)
+	}
+	if _, err := s.ApplyBulk(ctx, u.ID, []int64{keep.ID, gone.ID}, models.BulkChange{Status: &done}); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("ApplyBulk with a trashed task = %v, want ErrNotFound", err)
+	}
+	if got := statuses(t, s, u.ID, keep.ID); got[0] != models.StatusPending {
+		t.Errorf("a refused bulk change changed the live task: %v", got)
+	}
+
+	for name, opts := range map[string]models.ListOptions{
+		"all":      {Today: today},
+		"pending":  {Today: today, Status: models.StatusPending},
+		"search":   {Today: today, Query: "findme"},
+		"today":    {Today: today, Due: models.DueToday},
+		"upcoming": {Today: today, Due: models.DueUpcoming},
+		"by due":   {Today: today, Sort: models.SortDue},
+	} {
+		p, err := s.ListTasks(ctx, u.ID, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tk := range p.Tasks {
+			if tk.ID != keep.ID {
+				t.Errorf("%s list shows trashed task %q", name, tk.Title)
+			}
+		}
+		if in, err := s.TaskInList(ctx, u.ID, gone.ID, opts); err != nil || in {
+			t.Errorf("%s: TaskInList(trashed) = %v, %v", name, in, err)
+		}
+	}
+	c, err := s.CountTasks(ctx, u.ID, models.ListOptions{Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.All() != 1 || c.Total(models.StatusPending) != 1 || c.Today != 1 || c.Upcoming != 0 {
+		t.Errorf("counts = %+v, today %d, upcoming %d; want 1 task, 1 today, 0 upcoming", c.StatusCounts, c.Today, c.Upcoming)
+	}
+	c, err = s.CountTasks(ctx, u.ID, models.ListOptions{Today: today, Query: "gone"})
+	if err != nil || c.All() != 0 {
+		t.Errorf("search counts trashed tasks: %+v, %v", c.StatusCounts, err)
+	}
+	var exported []int64
+	if err := s.EachTask(ctx, u.ID, func(tk *models.Task) error { exported = append(exported, tk.ID); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(exported, []int64{keep.ID}) {
+		t.Errorf("export = %v, want only %d", exported, keep.ID)
+	}
+
+	trash, err := s.Trash(ctx, u.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if trash.Total != 2 || len(trash.Tasks) != 2 || trash.Tasks[0].ID != later.ID || trash.Tasks[1].ID != gone.ID {
+		t.Errorf("trash = %d tasks %v, want later then gone", trash.Total, ids(trash.Tasks))
+	}
+	for _, tk := range trash.Tasks {
+		if tk.DeletedAt == nil {
+			t.Errorf("trashed task %q has no deleted_at", tk.Title)
+		}
+	}
+}
+
+// Restoring puts a task back as it was; all or nothing; only the owner's.
+func TestRestoreTasks(t *testing.T) {
+	t.Parallel()
+	s := dbtest.New(t)
+	ctx := t.Context()
+	a := newUser(t, s, "restore-a@example.com")
+	b := newUser(t, s, "restore-b@example.com")
+	t1 := newTask(t, s, a.ID, "one")
+	t2 := newTask(t, s, a.ID, "two")
+	live := newTask(t, s, a.ID, "live")
+	bt := newTask(t, s, b.ID, "bob's")
+	if _, err := s.ApplyBulk(ctx, a.ID, []int64{t1.ID, t2.ID}, models.BulkChange{Delete: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteTask(ctx, b.ID, bt.ID); err != nil {
+		t.Fatal(err)
+	}
+
+	for name, set := range map[string][]int64{
+		"another user's trashed task": {t1.ID, bt.ID},
+		"a live task":                 {t1.ID, live.ID},
+		"no such task":                {t1.ID, bt.ID + 100},
+		"nothing":                     {},
+	} {
+		if _, err := s.RestoreTasks(ctx, a.ID, set); !errors.Is(err, models.ErrNotFound) {
+			t.Errorf("restore with %s = %v, want ErrNotFound", name, err)
+		}
+	}
+	if _, err := s.TaskByID(ctx, a.ID, t1.ID); !errors.Is(err, models.ErrNotFound) {
+		t.Error("a refused restore restored a task")
+	}
+	if _, err := s.TrashedTask(ctx, a.ID, bt.ID); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("TrashedTask of another user's = %v, want ErrNotFound", err)
+	}
+
+	n, err := s.RestoreTasks(ctx, a.ID, []int64{t2.ID, t1.ID, t1.ID})
+	if err != nil || n != 2 {
+		t.Fatalf("RestoreTasks = %d, %v; want 2", n, err)
+	}
+	got, err := s.TaskByID(ctx, a.ID, t1.ID)
+	if err != nil || got.Title != "one" || got.DeletedAt != nil || !got.CreatedAt.Equal(t1.CreatedAt) {
+		t.Errorf("restored task = %+v, %v", got, err)
+	}
+	if tr, _ := s.Trash(ctx, b.ID); tr.Total != 1 {
+		t.Errorf("restoring a's tasks changed b's trash: %d", tr.Total)
+	}
+}
+
+// Delete forever and Empty trash erase only the user's trashed tasks.
+func TestEraseAndEmptyTrash(t *testing.T) {
+	t.Parallel()
+	s := dbtest.New(t)
+	ctx := t.Context()
+	a := newUser(t, s, "erase-a@example.com")
+	b := newUser(t, s, "erase-b@example.com")
+	t1 := newTask(t, s, a.ID, "one")
+	t2 := newTask(t, s, a.ID, "two")
+	live := newTask(t, s, a.ID, "live")
+	bt := newTask(t, s, b.ID, "bob's")
+	for _, tk := range []*models.Task{t1, t2} {
+		if err := s.DeleteTask(ctx, a.ID, tk.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.DeleteTask(ctx, b.ID, bt.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EraseTask(ctx, a.ID, live.ID); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("EraseTask of a live task = %v, want ErrNotFound", err)
+	}
+	if err := s.EraseTask(ctx, a.ID, bt.ID); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("EraseTask of another user's = %v, want ErrNotFound", err)
+	}
+	if err := s.EraseTask(ctx, a.ID, t1.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, s, "SELECT count(*) FROM tasks WHERE user_id = ? AND id = ?", a.ID, t1.ID); n != 0 {
+		t.Error("EraseTask left the row")
+	}
+	n, err := s.EmptyTrash(ctx, a.ID)
+	if err != nil || n != 1 {
+		t.Errorf("EmptyTrash = %d, %v; want 1", n, err)
+	}
+	if n := count(t, s, "SELECT count(*) FROM tasks WHERE user_id = ?", a.ID); n != 1 {
+		t.Errorf("%d tasks left for a, want the live one", n)
+	}
+	if n := count(t, s, "SELECT count(*) FROM tasks WHERE user_id = ?", b.ID); n != 1 {
+		t.Errorf("emptying a's trash touched b's: %d left", n)
+	}
+}
+
+// The purge erases tasks deleted before the cutoff, whoever's, and nothing
+// else; the dry run reports the same set and erases nothing.
+func TestPurgeTrash(t *testing.T) {
+	t.Parallel()
+	s := dbtest.New(t)
+	ctx := t.Context()
+	a := newUser(t, s, "purge-a@example.com")
+	b := newUser(t, s, "purge-b@example.com")
+	now := models.Now()
+	old1 := newTask(t, s, a.ID, "old a")
+	old2 := newTask(t, s, b.ID, "old b")
+	recent := newTask(t, s, a.ID, "recent")
+	live := newTask(t, s, b.ID, "live")
+	mustExec(t, s, "UPDATE tasks SET deleted_at = ? WHERE user_id = ? AND id = ?", now.Add(-8*24*time.Hour), a.ID, old1.ID)
+	mustExec(t, s, "UPDATE tasks SET deleted_at = ? WHERE user_id = ? AND id = ?", now.Add(-10*24*time.Hour), b.ID, old2.ID)
+	mustExec(t, s, "UPDATE tasks SET deleted_at = ? WHERE user_id = ? AND id = ?", now.Add(-6*24*time.Hour), a.ID, recent.ID)
+	cutoff := now.Add(-models.DefaultTaskRetention)
+
+	due, err := s.TrashDueBefore(ctx, cutoff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if due.Tasks != 2 || due.Users != 2 || due.Oldest == nil || !due.Oldest.Equal(now.Add(-10*24*time.Hour)) {
+		t.Errorf("TrashDueBefore = %+v (oldest %v), want 2 tasks of 2 users, oldest 10 days ago", due, due.Oldest)
+	}
+	if n := count(t, s, "SELECT count(*) FROM tasks"); n != 4 {
+		t.Fatalf("the dry run erased something: %d tasks", n)
+	}
+
+	sch := schedule.New(s, nil)
+	s.RegisterTrashPurge(sch, models.DefaultTaskRetention)
+	jobs := sch.Jobs()
+	if len(jobs) != 1 || jobs[0].Name != models.TrashPurgeJob {
+		t.Fatalf("jobs = %v", jobs)
+	}
+	for range 2 { // idempotent
+		if ran, err := sch.RunOnce(ctx, jobs[0]); !ran || err != nil {
+			t.Fatalf("RunOnce = %v, %v", ran, err)
+		}
+	}
+	left := rows(t, s, "SELECT title FROM tasks ORDER BY id")
+	if len(left) != 2 || left[0][0] != recent.Title || left[1][0] != live.Title {
+		t.Errorf("after the purge: %v, want %q and %q", left, recent.Title, live.Title)
+	}
+	if due, err := s.TrashDueBefore(ctx, cutoff); err != nil || due.Tasks != 0 || due.Oldest != nil {
+		t.Errorf("TrashDueBefore after the purge = %+v, %v", due, err)
+	}
+}
+
+// More than one batch: the purge keeps going until nothing is due.
+func TestPurgeTrashInBatches(t *testing.T) {
+	t.Parallel()
+	s := dbtest.New(t)
+	ctx := t.Context()
+	u := newUser(t, s, "purge-batches@example.com")
+	in := make([]models.TaskInput, 2500)
+	for i := range in {
+		in[i] = models.TaskInput{Title: "t"}
+	}
+	if _, err := s.ImportTasks(ctx, u.ID, in); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, s, "UPDATE tasks SET deleted_at = ? WHERE user_id = ?", models.Now().Add(-30*24*time.Hour), u.ID)
+	n, err := s.PurgeTrash(ctx, models.Now().Add(-models.DefaultTaskRetention))
+	if err != nil || n != 2500 {
+		t.Errorf("PurgeTrash = %d, %v; want 2500", n, err)
+	}
+	if c := count(t, s, "SELECT count(*) FROM tasks WHERE user_id = ?", u.ID); c != 0 {
+		t.Errorf("%d tasks left", c)
+	}
+}
