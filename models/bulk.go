@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -53,17 +54,30 @@ func (b BulkChange) Validate(n int) FieldErrors {
 // holds for each id: if any of them is not userID's live task (another
 // user's, in the trash, or gone), nothing changes and the error is ErrNotFound, as for one task.
 func (s *Store) ApplyBulk(ctx context.Context, userID int64, ids []int64, change BulkChange) (int, error) {
+	n, _, err := s.applyBulk(ctx, userID, ids, change)
+	return n, err
+}
+
+// DeleteTasks is ApplyBulk's delete: it moves the tasks in ids to the
+// trash, all or nothing, and returns how many and the deleted_at they all
+// share, which names this deletion for UndoDeletion.
+func (s *Store) DeleteTasks(ctx context.Context, userID int64, ids []int64) (int, time.Time, error) {
+	return s.applyBulk(ctx, userID, ids, BulkChange{Delete: true})
+}
+
+func (s *Store) applyBulk(ctx context.Context, userID int64, ids []int64, change BulkChange) (int, time.Time, error) {
 	ids = normalizeIDs(ids)
 	if err := invalid(change.Validate(len(ids))); err != nil {
-		return 0, err
+		return 0, time.Time{}, err
 	}
+	at := Now()
 	db, done := s.writer(ctx, userID)
 	defer done()
 	err := db.Transaction(func(tx *gorm.DB) error {
 		owned := liveTasks(tx.Model(&Task{}), userID).Where("id IN ?", ids)
 		var res *gorm.DB
 		if change.Delete {
-			res = owned.Update("deleted_at", Now()) // to the trash
+			res = owned.Update("deleted_at", at) // to the trash
 		} else {
 			res = owned.Updates(map[string]any{"status": *change.Status})
 		}
@@ -79,7 +93,10 @@ func (s *Store) ApplyBulk(ctx context.Context, userID int64, ids []int64, change
 		return nil
 	})
 	if err != nil {
-		return 0, classify("models: bulk change", err)
+		return 0, time.Time{}, classify("models: bulk change", err)
 	}
-	return len(ids), nil
+	if !change.Delete {
+		at = time.Time{}
+	}
+	return len(ids), at, nil
 }

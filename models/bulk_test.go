@@ -67,7 +67,7 @@ func TestApplyBulkAllOrNothing(t *testing.T) {
 	mine := newTask(t, s, a.ID, "Mine")
 	theirs := newTask(t, s, b.ID, "Theirs")
 	gone := newTask(t, s, a.ID, "Gone")
-	if err := s.DeleteTask(t.Context(), a.ID, gone.ID); err != nil {
+	if _, err := s.DeleteTask(t.Context(), a.ID, gone.ID); err != nil {
 		t.Fatal(err)
 	}
 

@@ -36,7 +36,7 @@ func TestUserIsolation(t *testing.T) {
 				t.Errorf("UpdateTask(bob, %d, %+v) = %v, want ErrNotFound", id, patch, err)
 			}
 		}
-		if err := s.DeleteTask(ctx, b.ID, id); !errors.Is(err, models.ErrNotFound) {
+		if _, err := s.DeleteTask(ctx, b.ID, id); !errors.Is(err, models.ErrNotFound) {
 			t.Errorf("DeleteTask(bob, %d) = %v, want ErrNotFound", id, err)
 		}
 	}
@@ -81,7 +81,7 @@ func TestUserIsolation(t *testing.T) {
 	if _, err := s.UpdateTask(ctx, a.ID, secret.ID, models.TaskPatch{Status: ptr(models.StatusCompleted)}); err != nil {
 		t.Errorf("owner update: %v", err)
 	}
-	if err := s.DeleteTask(ctx, a.ID, secret.ID); err != nil {
+	if _, err := s.DeleteTask(ctx, a.ID, secret.ID); err != nil {
 		t.Errorf("owner delete: %v", err)
 	}
 	if _, err := s.TaskByID(ctx, a.ID, secret.ID); !errors.Is(err, models.ErrNotFound) {

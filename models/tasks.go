@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm/clause"
 )
@@ -79,19 +80,21 @@ func (s *Store) UpdateTask(ctx context.Context, userID, id int64, patch TaskPatc
 	return &t, nil
 }
 
-// DeleteTask moves the task to the trash if userID owns it and it is live
-// (RestoreTasks undoes it; EraseTask or the purge erase it for good).
-func (s *Store) DeleteTask(ctx context.Context, userID, id int64) error {
+// DeleteTask moves the task to the trash if userID owns it and it is live,
+// and returns the deleted_at it now has, which names the deletion for
+// UndoDeletion (EraseTask or the purge erase it for good).
+func (s *Store) DeleteTask(ctx context.Context, userID, id int64) (time.Time, error) {
+	at := Now()
 	db, done := s.writer(ctx, userID)
 	defer done()
-	res := liveTasks(db.Model(&Task{}), userID).Where("id = ?", id).Update("deleted_at", Now())
+	res := liveTasks(db.Model(&Task{}), userID).Where("id = ?", id).Update("deleted_at", at)
 	if res.Error != nil {
-		return classify("models: delete task", res.Error)
+		return time.Time{}, classify("models: delete task", res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return fmt.Errorf("models: delete task: %w", ErrNotFound)
+		return time.Time{}, fmt.Errorf("models: delete task: %w", ErrNotFound)
 	}
-	return nil
+	return at, nil
 }
 
 // nullable maps "" to NULL for optional text columns.

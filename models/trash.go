@@ -79,6 +79,23 @@ func (s *Store) RestoreTasks(ctx context.Context, userID int64, ids []int64) (in
 	return len(ids), nil
 }
 
+// UndoDeletion takes the tasks of one deletion (DeleteTask or DeleteTasks,
+// named by the deleted_at it returned) out of userID's trash, and returns
+// how many. None left to restore (restored already, erased, or another
+// user's) is ErrNotFound.
+func (s *Store) UndoDeletion(ctx context.Context, userID int64, at time.Time) (int, error) {
+	db, done := s.writer(ctx, userID)
+	defer done()
+	res := trashedTasks(db.Model(&Task{}), userID).Where("deleted_at = ?", dbTime(at)).Update("deleted_at", nil)
+	if res.Error != nil {
+		return 0, classify("models: undo deletion", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return 0, fmt.Errorf("models: undo deletion: %w", ErrNotFound)
+	}
+	return int(res.RowsAffected), nil
+}
+
 // TrashPage is what the trash view shows: the most recently deleted tasks
 // first, at most MaxTrashShown of them, and how many there are in all.
 type TrashPage struct {
@@ -246,5 +263,31 @@ func (s *Store) RegisterTrashPurge(sch *schedule.Scheduler, retention time.Durat
 			_, err := s.PurgeTrash(ctx, Now().Add(-retention))
 			return err
 		},
+		Preview: func(ctx context.Context) (string, error) {
+			cutoff := Now().Add(-retention)
+			d, err := s.TrashDueBefore(ctx, cutoff)
+			if err != nil {
+				return "", err
+			}
+			return d.describe(cutoff), nil
+		},
 	})
+}
+
+// describe is d as the dry run prints it.
+func (d TrashDue) describe(cutoff time.Time) string {
+	before := cutoff.UTC().Format(time.RFC3339)
+	if d.Tasks == 0 {
+		return "would erase nothing: no task was deleted before " + before
+	}
+	return fmt.Sprintf("would erase %d %s of %d %s, deleted before %s (the oldest at %s)",
+		d.Tasks, plural(d.Tasks, "task", "tasks"), d.Users, plural(d.Users, "user", "users"),
+		before, d.Oldest.UTC().Format(time.RFC3339))
+}
+
+func plural(n int64, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -34,7 +34,7 @@ func TestTrashedTaskIsGoneFromLiveQueries(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, id := range []int64{gone.ID, later.ID} {
-		if err := s.DeleteTask(ctx, u.ID, id); err != nil {
+		if _, err := s.DeleteTask(ctx, u.ID, id); err != nil {
 			t.Fatalf("DeleteTask: %v", err)
 		}
 	}
@@ -50,7 +50,7 @@ func TestTrashedTaskIsGoneFromLiveQueries(t *testing.T) {
 	if _, err := s.UpdateTask(ctx, u.ID, gone.ID, models.TaskPatch{Status: &done}); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("status change of a trashed task = %v, want ErrNotFound", err)
 	}
-	if err := s.DeleteTask(ctx, u.ID, gone.ID); !errors.Is(err, models.ErrNotFound) {
+	if _, err := s.DeleteTask(ctx, u.ID, gone.ID); !errors.Is(err, models.ErrNotFound) {
 		t.Errorf("DeleteTask twice = %v, want ErrNotFound", err)
 	}
 	if _, err := s.ApplyBulk(ctx, u.ID, []int64{keep.ID, gone.ID}, models.BulkChange{Status: &done}); !errors.Is(err, models.ErrNotFound) {
@@ -128,7 +128,7 @@ func TestRestoreTasks(t *testing.T) {
 	if _, err := s.ApplyBulk(ctx, a.ID, []int64{t1.ID, t2.ID}, models.BulkChange{Delete: true}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.DeleteTask(ctx, b.ID, bt.ID); err != nil {
+	if _, err := s.DeleteTask(ctx, b.ID, bt.ID); err != nil {
 		t.Fatal(err)
 	}
 
@@ -174,11 +174,11 @@ func TestEraseAndEmptyTrash(t *testing.T) {
 	live := newTask(t, s, a.ID, "live")
 	bt := newTask(t, s, b.ID, "bob's")
 	for _, tk := range []*models.Task{t1, t2} {
-		if err := s.DeleteTask(ctx, a.ID, tk.ID); err != nil {
+		if _, err := s.DeleteTask(ctx, a.ID, tk.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := s.DeleteTask(ctx, b.ID, bt.ID); err != nil {
+	if _, err := s.DeleteTask(ctx, b.ID, bt.ID); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.EraseTask(ctx, a.ID, live.ID); !errors.Is(err, models.ErrNotFound) {
@@ -274,5 +274,52 @@ func TestPurgeTrashInBatches(t *testing.T) {
 	}
 	if c := count(t, s, "SELECT count(*) FROM tasks WHERE user_id = ?", u.ID); c != 0 {
 		t.Errorf("%d tasks left", c)
+	}
+}
+
+// UndoDeletion restores one deletion, named by the deleted_at it
+// returned: every task of a bulk delete, nothing of another deletion or
+// another user's.
+func TestUndoDeletion(t *testing.T) {
+	t.Parallel()
+	s := dbtest.New(t)
+	ctx := t.Context()
+	a := newUser(t, s, "undo-a@example.com")
+	b := newUser(t, s, "undo-b@example.com")
+	t1 := newTask(t, s, a.ID, "one")
+	t2 := newTask(t, s, a.ID, "two")
+	t3 := newTask(t, s, a.ID, "three")
+	bt := newTask(t, s, b.ID, "bob's")
+	single, err := s.DeleteTask(ctx, a.ID, t3.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, bulk, err := s.DeleteTasks(ctx, a.ID, []int64{t1.ID, t2.ID})
+	if err != nil || n != 2 || bulk.Equal(single) {
+		t.Fatalf("DeleteTasks = %d, %v, %v (single delete at %v)", n, bulk, err, single)
+	}
+	bobAt, err := s.DeleteTask(ctx, b.ID, bt.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.UndoDeletion(ctx, a.ID, bobAt); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("undo of another user's deletion = %v, want ErrNotFound", err)
+	}
+	if n, err := s.UndoDeletion(ctx, a.ID, bulk); err != nil || n != 2 {
+		t.Fatalf("UndoDeletion(bulk) = %d, %v; want 2", n, err)
+	}
+	for _, tk := range []*models.Task{t1, t2} {
+		if _, err := s.TaskByID(ctx, a.ID, tk.ID); err != nil {
+			t.Errorf("%s not restored: %v", tk.Title, err)
+		}
+	}
+	if _, err := s.TaskByID(ctx, a.ID, t3.ID); !errors.Is(err, models.ErrNotFound) {
+		t.Error("undoing the bulk delete restored the single delete")
+	}
+	if _, err := s.UndoDeletion(ctx, a.ID, bulk); !errors.Is(err, models.ErrNotFound) {
+		t.Errorf("undo twice = %v, want ErrNotFound", err)
+	}
+	if _, err := s.TrashedTask(ctx, b.ID, bt.ID); err != nil {
+		t.Errorf("bob's task left the trash: %v", err)
 	}
 }

@@ -36,7 +36,22 @@ const (
 	PathTask           = "/tasks/:id"
 	PathTaskEdit       = "/tasks/:id/edit"
 	PathTaskDeleteForm = "/tasks/:id/delete"
+
+	// The trash: deleted tasks, until they are restored, erased, or the
+	// purge erases them.
+	PathTrash        = "/trash"
+	PathTrashUndo    = "/trash/undo"
+	PathTrashEmpty   = "/trash/empty"
+	PathTrashRestore = "/trash/:id/restore"
+	PathTrashErase   = "/trash/:id/erase"
 )
+
+// TrashRestoreURL is where a trashed task is restored.
+func TrashRestoreURL(id int64) string { return withID(PathTrashRestore, id) }
+
+// TrashEraseURL is where a trashed task is erased (POST), or the page that
+// asks first (GET).
+func TrashEraseURL(id int64) string { return withID(PathTrashErase, id) }
 
 // TaskURL is a task's page.
 func TaskURL(id int64) string { return withID(PathTask, id) }

@@ -19,6 +19,10 @@ const (
 type Flash struct {
 	Kind    FlashKind
 	Message string
+	// Undo, when set, names a deletion (see UndoToken) that the message
+	// offers to undo with a button; Back is the list to return to after.
+	Undo string
+	Back string
 }
 
 // Request holds what every page of one request needs.

@@ -136,6 +136,10 @@ func tabCount(t *testing.T, doc *goquery.Selection, id string) int {
 
 func messages(p *page) string { return strings.TrimSpace(p.doc.Find("#messages").Text()) }
 
+// messageWords is the message area's text with runs of white space as one
+// space: "Deleted “x”. Undo" for a message with its Undo button.
+func messageWords(p *page) string { return strings.Join(strings.Fields(messages(p)), " ") }
+
 func reload(t *testing.T, app *testApp, userID, id int64) *models.Task {
 	t.Helper()
 	task, err := app.store.TaskByID(app.ctx(), userID, id)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"sync"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/labstack/echo/v4"
@@ -199,4 +200,10 @@ func redirect(c echo.Context, url string) error {
 // flash queues a message for the next page or fragment rendered.
 func flash(c echo.Context, kind views.FlashKind, msg string) {
 	sessionFrom(c).addFlash(kind, msg)
+}
+
+// flashUndo queues a success message about the deletion stamped at, with
+// an Undo button that returns to the list at back.
+func flashUndo(c echo.Context, msg string, at time.Time, back string) {
+	sessionFrom(c).addUndoFlash(msg, views.UndoToken(at), back)
 }

@@ -56,7 +56,11 @@ type Config struct {
 	// it gets a 503 (default 1 s). See hashGate.
 	HashConcurrency int
 	HashWait        time.Duration
-	Logger          *slog.Logger
+	// TrashRetention is how long a deleted task stays in the trash
+	// (TRASH_RETENTION; the purge erases it after that). The trash page
+	// says when each task will be erased. 0 is models.DefaultTaskRetention.
+	TrashRetention time.Duration
+	Logger         *slog.Logger
 
 	// hashing replaces the gate built from HashConcurrency, so that tests
 	// can hold its slots.
@@ -169,7 +173,9 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 	}
 	auth.Routes(guest, signedIn)
 	NewAccountHandler(store, cfg.RateLimits, cfg.hashing, cfg.Now).Routes(signedIn)
-	NewTaskHandler(store, cfg.PerPage).Routes(signedIn)
+	tasks := NewTaskHandler(store, cfg.PerPage)
+	tasks.Routes(signedIn)
+	NewTrashHandler(store, tasks, cfg.TrashRetention).Routes(signedIn)
 	return e, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -213,6 +214,16 @@ func (s *session) addFlash(kind views.FlashKind, msg string) {
 	s.dirty = true
 }
 
+// addUndoFlash queues a message about a deletion with its Undo button:
+// undo names the deletion, back is the list to return to. It is stored
+// as a query string (which a plain message, "kind:text", never starts
+// with), so that the list URL may hold any character.
+func (s *session) addUndoFlash(msg, undo, back string) {
+	v := url.Values{"kind": {string(views.FlashSuccess)}, "msg": {msg}, "undo": {undo}, "back": {back}}
+	s.raw.AddFlash("?"+v.Encode(), keyFlash)
+	s.dirty = true
+}
+
 // popFlashes takes the queued messages.
 func (s *session) popFlashes() []views.Flash {
 	raw := s.raw.Flashes(keyFlash)
@@ -223,6 +234,11 @@ func (s *session) popFlashes() []views.Flash {
 	out := make([]views.Flash, 0, len(raw))
 	for _, f := range raw {
 		str, _ := f.(string)
+		if q, ok := strings.CutPrefix(str, "?"); ok {
+			v, _ := url.ParseQuery(q)
+			out = append(out, views.Flash{Kind: views.FlashKind(v.Get("kind")), Message: v.Get("msg"), Undo: v.Get("undo"), Back: v.Get("back")})
+			continue
+		}
 		kind, msg, _ := strings.Cut(str, ":")
 		out = append(out, views.Flash{Kind: views.FlashKind(kind), Message: msg})
 	}

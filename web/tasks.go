@@ -21,11 +21,12 @@ type taskStore interface {
 	CreateTask(ctx context.Context, userID int64, in models.TaskInput) (*models.Task, error)
 	TaskByID(ctx context.Context, userID, id int64) (*models.Task, error)
 	UpdateTask(ctx context.Context, userID, id int64, patch models.TaskPatch) (*models.Task, error)
-	DeleteTask(ctx context.Context, userID, id int64) error
+	DeleteTask(ctx context.Context, userID, id int64) (time.Time, error)
 	ListTasks(ctx context.Context, userID int64, opts models.ListOptions) (*models.TaskPage, error)
 	CountTasks(ctx context.Context, userID int64, opts models.ListOptions) (models.ListCounts, error)
 	TaskInList(ctx context.Context, userID, id int64, opts models.ListOptions) (bool, error)
 	ApplyBulk(ctx context.Context, userID int64, ids []int64, change models.BulkChange) (int, error)
+	DeleteTasks(ctx context.Context, userID int64, ids []int64) (int, time.Time, error)
 }
 
 // TaskHandler serves the task list and every task action. Each action

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -65,7 +66,14 @@ func (h *TaskHandler) bulk(c echo.Context) error {
 	if f.change.Delete && !f.confirmed && len(f.ids) > 0 {
 		return render(c, http.StatusOK, views.BulkDeletePage(views.BulkDeleteView{IDs: f.ids, Back: q.URL()}), nil)
 	}
-	n, err := h.store.ApplyBulk(ctx, ownerID(c), f.ids, f.change)
+	var n int
+	var deletedAt time.Time
+	var err error
+	if f.change.Delete {
+		n, deletedAt, err = h.store.DeleteTasks(ctx, ownerID(c), f.ids)
+	} else {
+		n, err = h.store.ApplyBulk(ctx, ownerID(c), f.ids, f.change)
+	}
 	var invalid *models.ValidationError
 	status := http.StatusOK
 	switch {
@@ -79,6 +87,11 @@ func (h *TaskHandler) bulk(c echo.Context) error {
 		}
 	case err != nil:
 		return err
+	case f.change.Delete:
+		flashUndo(c, views.BulkDoneMessage(n, f.change), deletedAt, q.URL())
+		if !wantsFragment(c) {
+			return redirect(c, q.URL())
+		}
 	default:
 		flash(c, views.FlashSuccess, views.BulkDoneMessage(n, f.change))
 		if !wantsFragment(c) {

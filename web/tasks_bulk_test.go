@@ -94,7 +94,7 @@ func TestBulkPlain(t *testing.T) {
 			t.Errorf("%s not deleted: %v", gone.Title, err)
 		}
 	}
-	if got := messages(u.get("/tasks")); got != "Deleted 2 tasks." {
+	if got := messageWords(u.get("/tasks")); got != "Deleted 2 tasks. Undo" {
 		t.Errorf("flash %q", got)
 	}
 }

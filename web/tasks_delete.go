@@ -8,8 +8,9 @@ import (
 	"taskapp/views"
 )
 
-// delete is DELETE /tasks/{id}. A plain form is redirected to the list it
-// came from (to /tasks from the task page) with a message. htmx from a
+// delete is DELETE /tasks/{id}: the task goes to the trash. A plain form
+// is redirected to the list it came from (to /tasks from the task page)
+// with a message that has an Undo button. htmx from a
 // list gets an empty 200, so the row's outerHTML swap removes it, and a
 // tasks-changed event that has the tabs fetch fresh counts (bringing the
 // message with them); from the task page, an HX-Redirect to /tasks.
@@ -18,11 +19,12 @@ func (h *TaskHandler) delete(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := h.store.DeleteTask(c.Request().Context(), ownerID(c), t.ID); err != nil {
+	at, err := h.store.DeleteTask(c.Request().Context(), ownerID(c), t.ID)
+	if err != nil {
 		return err
 	}
-	flash(c, views.FlashSuccess, "Deleted "+views.Quoted(t.Title)+".")
 	o := originOf(c)
+	flashUndo(c, "Deleted "+views.Quoted(t.Title)+".", at, o.listQuery().URL())
 	if o.list == nil {
 		return redirect(c, views.PathTasks)
 	}

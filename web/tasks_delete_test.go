@@ -28,7 +28,7 @@ func TestDeleteTaskPlain(t *testing.T) {
 		t.Errorf("task still there: %v", err)
 	}
 	p := u.get("/tasks?status=pending")
-	if got := messages(p); got != "Deleted “Delete me”." {
+	if got := messageWords(p); got != "Deleted “Delete me”. Undo" {
 		t.Errorf("flash %q", got)
 	}
 	// From its own page: to the list, not to the page that is gone.
@@ -60,7 +60,7 @@ func TestDeleteTaskHTMX(t *testing.T) {
 	if tabCount(t, p.doc.Selection, "tab-all") != 2 || p.doc.Find(`#pagination[hx-swap-oob]`).Length() != 1 {
 		t.Errorf("counts:\n%s", p.body)
 	}
-	if got := strings.TrimSpace(p.doc.Find("#messages").Text()); got != "Deleted “Task 2”." {
+	if got := messageWords(p); got != "Deleted “Task 2”. Undo" {
 		t.Errorf("message %q", got)
 	}
 

@@ -199,7 +199,8 @@ func benchmarks(store *models.Store, s *sample, o options) []benchmark {
 		{name: "DeleteTask", what: "delete task", target: 10 * time.Millisecond, spec: true,
 			call: func(ctx context.Context, i int) error {
 				r := s.remove[i]
-				return store.DeleteTask(ctx, r.userID, r.id)
+				_, err := store.DeleteTask(ctx, r.userID, r.id)
+				return err
 			}},
 		{name: "Search", what: "q=word, any user", target: listTarget, call: list(anyUser, search)},
 		{name: "Search/heavy", what: "q=word, heaviest 1%", target: listTarget, call: list(heavyUser, search)},

@@ -61,9 +61,10 @@ func explainAll(ctx context.Context, w io.Writer, dialect migrations.Dialect, db
 			_, err := store.UpdateTask(ctx, s.update[0].userID, s.update[0].id, models.TaskPatch{Title: &title, Status: &st})
 			return err
 		}},
-		{"DeleteTask (ANALYZE runs after the call: 0 rows left to delete)", func() error {
+		{"DeleteTask (to the trash; ANALYZE runs after the call: 0 live rows left to match)", func() error {
 			r := s.byID[len(s.byID)-1]
-			return store.DeleteTask(ctx, r.userID, r.id)
+			_, err := store.DeleteTask(ctx, r.userID, r.id)
+			return err
 		}},
 		{"Search q=groceries, heaviest user", func() error {
 			_, err := store.ListTasks(ctx, heavy, models.ListOptions{Query: "groceries"})

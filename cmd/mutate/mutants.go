@@ -81,14 +81,22 @@ var mutants = []mutant{
 
 	// Isolation: one user never reaches another's tasks.
 	{Name: "isolation/task-by-id-unscoped", File: "models/tasks.go",
-		From: "db.Where(\"user_id = ?\", userID).Where(\"id = ?\", id).Take(&t)",
-		To:   "db.Where(\"id = ?\", id).Take(&t)"},
+		From: "liveTasks(db, userID).Where(\"id = ?\", id).Take(&t)",
+		To:   "db.Where(notTrashed).Where(\"id = ?\", id).Take(&t)"},
 	{Name: "isolation/update-unscoped", File: "models/tasks.go",
-		From: "Where(\"user_id = ?\", userID).Where(\"id = ?\", id).\n\t\tUpdates(changes)",
-		To:   "Where(\"id = ?\", id).\n\t\tUpdates(changes)"},
+		From: "liveTasks(db.Model(&t).Clauses(clause.Returning{}), userID).",
+		To:   "db.Model(&t).Clauses(clause.Returning{}).Where(notTrashed)."},
 	{Name: "isolation/delete-unscoped", File: "models/tasks.go",
-		From: "db.Where(\"user_id = ?\", userID).Where(\"id = ?\", id).Delete(&Task{})",
-		To:   "db.Where(\"id = ?\", id).Delete(&Task{})"},
+		From: "liveTasks(db.Model(&Task{}), userID).Where(\"id = ?\", id).Update(\"deleted_at\", at)",
+		To:   "db.Model(&Task{}).Where(notTrashed).Where(\"id = ?\", id).Update(\"deleted_at\", at)"},
+	// The trash: live queries leave trashed tasks out; the purge keeps
+	// what is younger than the retention.
+	{Name: "trash/live-includes-trashed", File: "models/trash.go",
+		From: "return q.Where(\"user_id = ?\", userID).Where(notTrashed)",
+		To:   "return q.Where(\"user_id = ?\", userID)"},
+	{Name: "trash/purge-ignores-retention", File: "models/trash.go",
+		From: "_, err := s.PurgeTrash(ctx, Now().Add(-retention))",
+		To:   "_, err := s.PurgeTrash(ctx, Now())"},
 	{Name: "isolation/guard-allows-or", File: "models/guard.go",
 		From: "ok && len(or.Exprs) == 1 {", To: "ok && len(or.Exprs) == 0 {"},
 	{Name: "isolation/guard-raw-allows-or", File: "models/guard.go",

@@ -47,6 +47,8 @@ type serveConfig struct {
 	// RegistrationClosed turns the Register page away (REGISTRATION=closed;
 	// default open).
 	RegistrationClosed bool
+	// Retention is how long deleted data is kept (TRASH_RETENTION).
+	Retention retentionConfig
 }
 
 // config is everything taskapp reads from its environment.
@@ -124,6 +126,9 @@ func loadConfig(getenv func(string) string, stderr io.Writer) (config, error) {
 		return cfg, err
 	}
 	if cfg.Serve.Backups, err = loadAutoBackupConfig(getenv); err != nil {
+		return cfg, err
+	}
+	if cfg.Serve.Retention, err = loadRetention(getenv); err != nil {
 		return cfg, err
 	}
 	switch v := strings.ToLower(env("REGISTRATION")); v {

@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"taskapp/models"
 )
 
 // parseRetention reads a retention setting called name: a whole number of
@@ -27,4 +29,26 @@ func parseRetention(name, v string) (time.Duration, error) {
 		return bad()
 	}
 	return d, nil
+}
+
+// retentionConfig is how long deleted tasks are kept before the purge
+// erases them. (Accounts: ACCOUNT_RETENTION, in models.Config.)
+type retentionConfig struct {
+	// Tasks is how long a task stays in the trash (TRASH_RETENTION,
+	// default models.DefaultTaskRetention, the spec's 7 days).
+	Tasks time.Duration
+}
+
+// loadRetention reads TRASH_RETENTION, as parseRetention reads any
+// retention.
+func loadRetention(getenv func(string) string) (retentionConfig, error) {
+	r := retentionConfig{Tasks: models.DefaultTaskRetention}
+	if v := strings.TrimSpace(getenv("TRASH_RETENTION")); v != "" {
+		d, err := parseRetention("TRASH_RETENTION", v)
+		if err != nil {
+			return r, err
+		}
+		r.Tasks = d
+	}
+	return r, nil
 }

@@ -82,7 +82,7 @@ func serve(ctx context.Context, cfg serveConfig, store *models.Store, logger *sl
 	// once) until the server has shut down.
 	jobsCtx, stopJobs := context.WithCancel(ctx)
 	jobsDone := make(chan struct{})
-	go func() { defer close(jobsDone); newScheduler(store, logger).Run(jobsCtx) }()
+	go func() { defer close(jobsDone); newScheduler(store, cfg.Retention, logger).Run(jobsCtx) }()
 	defer func() { stopJobs(); <-jobsDone }()
 	keys, err := web.SessionKeys(cfg.SessionSecret, cfg.DataDir)
 	if err != nil {
@@ -97,6 +97,7 @@ func serve(ctx context.Context, cfg serveConfig, store *models.Store, logger *sl
 		SecureCookies:      cfg.SecureCookies,
 		TrustedProxies:     cfg.TrustedProxies,
 		RegistrationClosed: cfg.RegistrationClosed,
+		TrashRetention:     cfg.Retention.Tasks,
 		Logger:             logger,
 	}, store, assets)
 	if err != nil {

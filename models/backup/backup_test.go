@@ -103,7 +103,7 @@ func fill(t *testing.T, s *models.Store) {
 		}
 		if i == 1 {
 			// A gap in the task ids: to the trash, then erased.
-			if err := s.DeleteTask(ctx, owner.ID, tk.ID); err != nil {
+			if _, err := s.DeleteTask(ctx, owner.ID, tk.ID); err != nil {
 				t.Fatal(err)
 			}
 			if err := s.EraseTask(ctx, owner.ID, tk.ID); err != nil {

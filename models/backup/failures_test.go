@@ -253,7 +253,7 @@ func TestBackupIsASnapshot(t *testing.T) {
 		if _, err := s.CreateTask(t.Context(), owner, models.TaskInput{Title: "written during the backup"}); err != nil {
 			t.Error(err)
 		}
-		if err := s.DeleteTask(t.Context(), owner, before.tasks[0].ID); err != nil {
+		if _, err := s.DeleteTask(t.Context(), owner, before.tasks[0].ID); err != nil {
 			t.Error(err)
 		}
 	}})

@@ -21,6 +21,10 @@ type Job struct {
 	Every time.Duration
 	// Run does the work once.
 	Run func(ctx context.Context) error
+	// Preview, if set, says what Run would do now without doing it (for
+	// `taskapp purge --dry-run`), as a phrase such as "would erase 3
+	// tasks".
+	Preview func(ctx context.Context) (string, error)
 }
 
 // Locker runs fn unless another instance is running the job called name;

@@ -188,7 +188,7 @@ func TestRejectedFormIsNotAConsoleError(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := a.Store.DeleteTask(t.Context(), u.ID, b.taskID("Gone elsewhere")); err != nil {
+	if _, err := a.Store.DeleteTask(t.Context(), u.ID, b.taskID("Gone elsewhere")); err != nil {
 		t.Fatal(err)
 	}
 	b.click(`a[aria-label="Edit “Gone elsewhere”"]`)
