@@ -367,6 +367,9 @@ func TestUsageErrors(t *testing.T) {
 		{"account retention zero", environ{"ACCOUNT_RETENTION": "0d"}, []string{"serve"}, "ACCOUNT_RETENTION must be a positive"},
 		{"account retention negative", environ{"ACCOUNT_RETENTION": "-24h"}, []string{"user", "list"}, "ACCOUNT_RETENTION must be a positive"},
 		{"account retention huge", environ{"ACCOUNT_RETENTION": "999999999d"}, []string{"serve"}, "ACCOUNT_RETENTION must be a positive"},
+		{"trash retention word", environ{"TRASH_RETENTION": "a week"}, []string{"purge"}, `TRASH_RETENTION must be a positive number of days such as 30d, or a duration such as 720h, not "a week"`},
+		{"trash retention zero days", environ{"TRASH_RETENTION": "0d"}, []string{"purge"}, "TRASH_RETENTION must be a positive"},
+		{"trash retention negative", environ{"TRASH_RETENTION": "-1h"}, []string{"serve"}, "TRASH_RETENTION must be a positive"},
 		{"pool size word", environ{"DATABASE_POOL_SIZE": "ten"}, []string{"migrate", "up"}, `DATABASE_POOL_SIZE must be a positive whole number, not "ten"`},
 		{"pool size zero", environ{"DATABASE_POOL_SIZE": "0"}, []string{"seed"}, "DATABASE_POOL_SIZE must be a positive"},
 		{"pool size negative", environ{"DATABASE_POOL_SIZE": "-5"}, []string{"serve"}, "DATABASE_POOL_SIZE must be a positive"},
@@ -428,6 +431,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"help"}, "ACCOUNT_RETENTION"},
 		{[]string{"help", "user"}, "taskapp user restore EMAIL"},
 		{[]string{"user", "restore", "-h"}, "ACCOUNT_RETENTION"},
+		{[]string{"help", "purge"}, "--dry-run"},
 	}
 	for _, tt := range tests {
 		// Help needs no valid environment: a broken one must not hide it.
