@@ -62,10 +62,24 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 	fill(t, src)
 	good := write(t, src)
 
-	corrupt := bytes.Clone(good)
-	for i := len(corrupt) / 3; i < len(corrupt)/3+16; i++ {
-		corrupt[i] ^= 0x55
+	// Damage that always fails the same way, whatever the data (which
+	// differs between the databases): bytes flipped at a fixed offset
+	// in the middle used to decode, now and then, into other valid
+	// deflate and fail as bad JSON instead.
+	//   corrupt: the gzip trailer's CRC-32 no longer matches the (intact)
+	//   content, which the reader checks at the end of the stream.
+	//   corruptBlock: the first deflate block, right after the 10-byte
+	//   gzip header (no name or extra field), has the reserved block type
+	//   3, which no decoder accepts.
+	if len(good) < 18 || good[3] != 0 {
+		t.Fatalf("unexpected gzip header % x", good[:min(len(good), 10)])
 	}
+	corrupt := bytes.Clone(good)
+	for i := len(corrupt) - 8; i < len(corrupt)-4; i++ {
+		corrupt[i] ^= 0xff
+	}
+	corruptBlock := bytes.Clone(good)
+	corruptBlock[10] |= 0x06
 	cases := []struct {
 		name    string
 		data    func(s *models.Store) []byte
@@ -74,7 +88,8 @@ func TestRestoreRefusesBadFiles(t *testing.T) {
 	}{
 		{"truncated", func(*models.Store) []byte { return good[:len(good)/2] }, backup.ErrDamaged, "truncated"},
 		{"truncated at the end", func(*models.Store) []byte { return good[:len(good)-4] }, backup.ErrDamaged, ""},
-		{"corrupt gzip", func(*models.Store) []byte { return corrupt }, backup.ErrDamaged, "corrupt"},
+		{"corrupt gzip", func(*models.Store) []byte { return corrupt }, backup.ErrDamaged, "corrupt (gzip: invalid checksum)"},
+		{"corrupt deflate block", func(*models.Store) []byte { return corruptBlock }, backup.ErrDamaged, "corrupt (flate: corrupt input"},
 		{"empty file", func(*models.Store) []byte { return nil }, backup.ErrNotBackup, "empty"},
 		{"plain JSON", func(*models.Store) []byte { return []byte(`{"users":[]}`) }, backup.ErrNotBackup, "not gzip"},
 		{"foreign JSON lines", func(*models.Store) []byte { return gz(t, `{"name":"export","items":[]}`) }, backup.ErrNotBackup, "not a taskapp backup header"},
