@@ -46,8 +46,13 @@ type Config struct {
 	// Echo logs every SQL statement at Info (DATABASE_ECHO), with
 	// placeholders where the values go: values are password hashes and
 	// people's tasks, which do not belong in logs.
-	Echo   bool
-	Logger *slog.Logger
+	Echo bool
+	// EchoValues, with Echo, logs the values inlined instead of
+	// placeholders, so that the statements can be run again under
+	// EXPLAIN. It is for cmd/dbbench on its own generated data; no
+	// setting turns it on.
+	EchoValues bool
+	Logger     *slog.Logger
 	// AccountRetention is how long a deleted account (and its tasks) can
 	// still be restored before the purge erases it (ACCOUNT_RETENTION,
 	// default DefaultAccountRetention).
@@ -120,7 +125,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 func gormConfig(cfg Config) *gorm.Config {
 	lg := logger.Discard
 	if cfg.Echo {
-		lg = logger.NewSlogLogger(cfg.Logger, logger.Config{LogLevel: logger.Info, IgnoreRecordNotFoundError: true, ParameterizedQueries: true})
+		lg = logger.NewSlogLogger(cfg.Logger, logger.Config{LogLevel: logger.Info, IgnoreRecordNotFoundError: true, ParameterizedQueries: !cfg.EchoValues})
 	}
 	return &gorm.Config{
 		Logger:  lg,

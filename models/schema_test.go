@@ -137,13 +137,13 @@ func TestSchemaIndexes(t *testing.T) {
 			WHERE schemaname = current_schema() AND tablename IN ('users', 'tasks')
 			ORDER BY indexname`)
 		assertRows(t, "indexes", got, [][]string{
-			{"idx_tasks_trash_purge", "CREATE INDEX idx_tasks_trash_purge ON public.tasks USING btree (deleted_at) WHERE (deleted_at IS NOT NULL)"},
+			{"idx_tasks_trash_purge", "CREATE INDEX idx_tasks_trash_purge ON public.tasks USING btree (deleted_at, user_id) WHERE (deleted_at IS NOT NULL)"},
 			{"idx_tasks_user_created", "CREATE INDEX idx_tasks_user_created ON public.tasks USING btree (user_id, created_at DESC)"},
 			{"idx_tasks_user_due_created", "CREATE INDEX idx_tasks_user_due_created ON public.tasks USING btree (user_id, due_date, created_at DESC)"},
 			{"idx_tasks_user_id", "CREATE INDEX idx_tasks_user_id ON public.tasks USING btree (user_id)"},
 			{"idx_tasks_user_open_due", "CREATE INDEX idx_tasks_user_open_due ON public.tasks USING btree (user_id, due_date) WHERE ((due_date IS NOT NULL) AND ((status)::text <> 'completed'::text) AND (deleted_at IS NULL))"},
 			{"idx_tasks_user_status_created", "CREATE INDEX idx_tasks_user_status_created ON public.tasks USING btree (user_id, status, created_at DESC) WHERE (deleted_at IS NULL)"},
-			{"idx_tasks_user_trash", "CREATE INDEX idx_tasks_user_trash ON public.tasks USING btree (user_id, deleted_at DESC) WHERE (deleted_at IS NOT NULL)"},
+			{"idx_tasks_user_trash", "CREATE INDEX idx_tasks_user_trash ON public.tasks USING btree (user_id, deleted_at, id) WHERE (deleted_at IS NOT NULL)"},
 			{"idx_users_email_lower", "CREATE UNIQUE INDEX idx_users_email_lower ON public.users USING btree (lower((email)::text))"},
 			{"tasks_pkey", "CREATE UNIQUE INDEX tasks_pkey ON public.tasks USING btree (id)"},
 			{"users_email_key", "CREATE UNIQUE INDEX users_email_key ON public.users USING btree (email)"},
@@ -171,8 +171,8 @@ func TestSchemaIndexes(t *testing.T) {
 		"idx_tasks_user_open_due":    {{"user_id", "0"}, {"due_date", "0"}},
 		"idx_tasks_user_due_created": {{"user_id", "0"}, {"due_date", "0"}, {"created_at", "1"}},
 		// Issue 12: the trash page and the purge (both partial).
-		"idx_tasks_user_trash":  {{"user_id", "0"}, {"deleted_at", "1"}},
-		"idx_tasks_trash_purge": {{"deleted_at", "0"}},
+		"idx_tasks_user_trash":  {{"user_id", "0"}, {"deleted_at", "0"}, {"id", "0"}},
+		"idx_tasks_trash_purge": {{"deleted_at", "0"}, {"user_id", "0"}},
 	} {
 		got := rows(t, s, `SELECT name, "desc" FROM pragma_index_xinfo(?) WHERE key = 1 ORDER BY seqno`, index)
 		assertRows(t, index+" keys", got, want)

@@ -54,7 +54,7 @@ func drawSample(ctx context.Context, db *sql.DB, o options) (*sample, error) {
 		return nil, err
 	}
 
-	rows, err = db.QueryContext(ctx, "SELECT user_id, count(*) FROM tasks GROUP BY user_id ORDER BY count(*) DESC, user_id")
+	rows, err = db.QueryContext(ctx, "SELECT user_id, count(*) FROM tasks WHERE deleted_at IS NULL GROUP BY user_id ORDER BY count(*) DESC, user_id")
 	if err != nil {
 		return nil, err
 	}
@@ -83,7 +83,7 @@ func drawSample(ctx context.Context, db *sql.DB, o options) (*sample, error) {
 	// Existing tasks picked uniformly, so their owners follow the skew: a
 	// fifth of them belong to the heaviest users.
 	per := o.n + o.warmup
-	rows, err = db.QueryContext(ctx, fmt.Sprintf("SELECT id, user_id FROM tasks ORDER BY random() LIMIT %d", 3*per))
+	rows, err = db.QueryContext(ctx, fmt.Sprintf("SELECT id, user_id FROM tasks WHERE deleted_at IS NULL ORDER BY random() LIMIT %d", 3*per))
 	if err != nil {
 		return nil, err
 	}
@@ -211,6 +211,11 @@ func benchmarks(store *models.Store, s *sample, o options) []benchmark {
 		{name: "Upcoming/heavy", what: "due next 7 days, heaviest 1%", target: listTarget, call: list(heavyUser, due(models.DueUpcoming))},
 		{name: "SortDue/heavy", what: "sort=due, heaviest 1%", target: listTarget, call: list(heavyUser, sorted(models.SortDue))},
 		{name: "SortTitle/heavy", what: "sort=title, heaviest 1%", target: listTarget, call: list(heavyUser, sorted(models.SortTitle))},
+		{name: "Trash/heavy", what: "trash page, heaviest 1%", target: listTarget,
+			call: func(ctx context.Context, i int) error {
+				_, err := store.Trash(ctx, heavyUser())
+				return err
+			}},
 	}
 }
 

@@ -41,6 +41,7 @@ type options struct {
 	seed     uint64
 	keep     bool
 	planOnly bool
+	trashed  float64
 }
 
 func main() { bench.Main("dbbench", run) }
@@ -56,11 +57,15 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.Uint64Var(&o.seed, "seed", 1, "seed for the generated data and the sampled users")
 	fs.BoolVar(&o.keep, "keep", false, "keep the benchmark database instead of dropping it")
 	fs.BoolVar(&o.planOnly, "plans-only", false, "skip timing; seed and print the query plans only")
+	fs.Float64Var(&o.trashed, "trashed", 0.05, "fraction of the seeded tasks to move to the trash (0 to 0.5)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if o.users <= 0 || o.tasks <= 0 || o.n <= 0 || o.warmup < 0 {
 		return errors.New("-users, -tasks and -n must be positive")
+	}
+	if o.trashed < 0 || o.trashed > 0.5 {
+		return errors.New("-trashed must be between 0 and 0.5")
 	}
 	dialects, err := o.dbs.Dialects()
 	if err != nil {
@@ -126,6 +131,10 @@ func benchDialect(ctx context.Context, out io.Writer, dialect migrations.Dialect
 		fmt.Fprintf(out, "%s after the seed: %.1fs\n", flush, time.Since(start).Seconds())
 	}
 
+	if err := trashSome(ctx, out, store.DB(), dialect, o.trashed); err != nil {
+		return err
+	}
+
 	sample, err := drawSample(ctx, store.DB(), o)
 	if err != nil {
 		return err
@@ -155,6 +164,34 @@ func benchDialect(ctx context.Context, out io.Writer, dialect migrations.Dialect
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "; "))
 	}
+	return nil
+}
+
+// trashSome moves about fraction of the tasks to the trash, spread over
+// every user, with deleted_at = created_at: the seed's creation times
+// reach back months, so most of them are past the retention and due for
+// the purge, some are recent. Then the planner statistics are refreshed,
+// as autovacuum would after such a change.
+func trashSome(ctx context.Context, out io.Writer, db *sql.DB, dialect migrations.Dialect, fraction float64) error {
+	if fraction == 0 {
+		fmt.Fprintln(out, "trash: none (-trashed 0)")
+		return nil
+	}
+	every := max(2, int(1/fraction+0.5))
+	start := time.Now()
+	res, err := db.ExecContext(ctx, fmt.Sprintf("UPDATE tasks SET deleted_at = created_at WHERE id %% %d = 0", every))
+	if err != nil {
+		return fmt.Errorf("trash some tasks: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	analyze := "ANALYZE"
+	if dialect != "sqlite" {
+		analyze = "VACUUM (ANALYZE) tasks"
+	}
+	if _, err := db.ExecContext(ctx, analyze); err != nil {
+		return fmt.Errorf("trash some tasks: %s: %w", analyze, err)
+	}
+	fmt.Fprintf(out, "trash: moved %d tasks (every %dth) to the trash, then %s, in %.1fs\n", n, every, analyze, time.Since(start).Seconds())
 	return nil
 }
 

@@ -7,17 +7,19 @@
 -- and skips the few trashed rows it meets).
 --
 -- idx_tasks_user_trash serves the trash page (a user's trashed tasks,
--- most recently deleted first) and idx_tasks_trash_purge the purge
--- (every task deleted before a cutoff). Both hold trashed rows only, so
--- they stay as small as the trash.
+-- most recently deleted first: read backwards, its key is the page's
+-- ORDER BY deleted_at DESC, id DESC, so nothing is sorted) and
+-- idx_tasks_trash_purge the purge (every task deleted before a cutoff;
+-- user_id makes it cover the dry run's count of users). Both hold trashed
+-- rows only, so they stay as small as the trash.
 
 -- +goose Up
 DROP INDEX IF EXISTS idx_tasks_user_status_created;
 CREATE INDEX idx_tasks_user_status_created ON tasks (user_id, status, created_at DESC) WHERE deleted_at IS NULL;
 DROP INDEX IF EXISTS idx_tasks_user_open_due;
 CREATE INDEX idx_tasks_user_open_due ON tasks (user_id, due_date) WHERE due_date IS NOT NULL AND status <> 'completed' AND deleted_at IS NULL;
-CREATE INDEX idx_tasks_user_trash ON tasks (user_id, deleted_at DESC) WHERE deleted_at IS NOT NULL;
-CREATE INDEX idx_tasks_trash_purge ON tasks (deleted_at) WHERE deleted_at IS NOT NULL;
+CREATE INDEX idx_tasks_user_trash ON tasks (user_id, deleted_at, id) WHERE deleted_at IS NOT NULL;
+CREATE INDEX idx_tasks_trash_purge ON tasks (deleted_at, user_id) WHERE deleted_at IS NOT NULL;
 
 -- +goose Down
 DROP INDEX IF EXISTS idx_tasks_trash_purge;
