@@ -300,7 +300,7 @@ func TestTrashActionsPlain(t *testing.T) {
 
 	p = u.get("/trash/empty")
 	wantStatus(t, p, http.StatusOK)
-	if !strings.Contains(p.doc.Find("main").Text(), "All 1 task in the trash are erased for good") {
+	if !strings.Contains(p.doc.Find("main").Text(), "Erase the 1 task in the trash for good? This cannot be undone.") {
 		t.Errorf("empty confirm page:\n%s", p.body)
 	}
 	wantRedirect(t, u.post("/trash/empty", nil), "/trash")
