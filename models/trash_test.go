@@ -2,11 +2,16 @@ package models_test
 
 import (
 	"errors"
+	"log/slog"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"taskapp/migrations"
 	"taskapp/models"
+	"taskapp/models/bulkload"
 	"taskapp/models/dbtest"
 	"taskapp/models/schedule"
 )
@@ -321,5 +326,81 @@ func TestUndoDeletion(t *testing.T) {
 	}
 	if _, err := s.TrashedTask(ctx, b.ID, bt.ID); err != nil {
 		t.Errorf("bob's task left the trash: %v", err)
+	}
+}
+
+// With some tasks in the trash, the statements that read around it walk
+// the partial indexes of migration 202612071000: the per-status counts
+// read idx_tasks_user_status_created alone (covering on SQLite, which is
+// why deleted_at is in its key), the trash page idx_tasks_user_trash,
+// and the purge idx_tasks_trash_purge. None reads the whole table.
+func TestTrashQueryPlans(t *testing.T) {
+	t.Parallel()
+	log := &dbtest.SQLLog{}
+	s := dbtest.Open(t, models.Config{Echo: true, Logger: slog.New(log)})
+	ctx := t.Context()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	volume := bulkload.Options{Users: 50, Tasks: 20000}
+	if s.Dialect() == migrations.SQLite {
+		volume.Tasks = 2000
+	}
+	if err := bulkload.Load(ctx, s, volume); err != nil {
+		t.Fatal(err)
+	}
+	mustExec(t, s, "UPDATE tasks SET deleted_at = created_at WHERE id % 20 = 0")
+	// What autovacuum does after such an UPDATE: fresh statistics, and on
+	// PostgreSQL a visibility map that lets index-only scans skip the heap.
+	if s.Dialect() == migrations.Postgres {
+		mustExec(t, s, "VACUUM (ANALYZE) tasks")
+	} else {
+		mustExec(t, s, "ANALYZE")
+	}
+	owner := rows(t, s, `SELECT user_id FROM tasks GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1`)[0][0]
+	id, err := strconv.ParseInt(owner, 10, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	log.Take()
+	if _, err := s.CountTasks(ctx, id, models.ListOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	counts := take(t, log, "GROUP BY")
+	if _, err := s.Trash(ctx, id); err != nil {
+		t.Fatal(err)
+	}
+	page := take(t, log, "ORDER BY deleted_at DESC")
+	cutoff := models.Now().Add(-models.DefaultTaskRetention)
+	purge := "SELECT id FROM tasks WHERE deleted_at < ? ORDER BY deleted_at LIMIT 1000"
+	if s.Dialect() == migrations.Postgres {
+		purge = strings.Replace(purge, "?", "$1", 1)
+	}
+	for _, c := range []struct {
+		name, query string
+		args        []any
+		want        string
+	}{
+		{"per-status counts", counts, []any{id}, "idx_tasks_user_status_created"},
+		{"trash page", page, []any{id, models.MaxTrashShown}, "idx_tasks_user_trash"},
+		{"purge batch (as PurgeTrash selects it)", purge, []any{cutoff}, "idx_tasks_trash_purge"},
+	} {
+		query, args := logged(c.query, c.args)
+		p := plan(t, s, query, args...)
+		// PostgreSQL may answer a small trash from the other trash index,
+		// which holds the same rows: either is bounded by the trash.
+		if c.want == "idx_tasks_trash_purge" && s.Dialect() == migrations.Postgres && strings.Contains(p, "idx_tasks_user_trash") {
+			continue
+		}
+		if !strings.Contains(p, c.want) {
+			t.Errorf("%s does not use %s:\n%s\n%s", c.name, c.want, query, p)
+		}
+		if strings.Contains(p, "Seq Scan on tasks") || strings.Contains(p, "SCAN tasks") && !strings.Contains(p, "INDEX") {
+			t.Errorf("%s reads the whole table:\n%s\n%s", c.name, query, p)
+		}
+		if c.name == "per-status counts" && s.Dialect() == migrations.SQLite && !strings.Contains(p, "COVERING INDEX") {
+			t.Errorf("the counts read the table beside the index:\n%s\n%s", query, p)
+		}
 	}
 }
