@@ -64,3 +64,24 @@ func TestDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestErasedWhen(t *testing.T) {
+	now := time.Date(2026, 12, 7, 12, 0, 0, 0, time.UTC)
+	for d, want := range map[time.Duration]string{
+		7 * 24 * time.Hour:            "in 7 days",
+		7*24*time.Hour - time.Second:  "in 7 days",
+		6*24*time.Hour + time.Minute:  "in 7 days",
+		6 * 24 * time.Hour:            "in 6 days",
+		48 * time.Hour:                "in 2 days",
+		47*time.Hour + time.Minute:    "in 2 days",
+		46*time.Hour + 30*time.Minute: "in 47 hours",
+		5 * time.Hour:                 "in 5 hours",
+		time.Hour + time.Second:       "in 2 hours",
+		59 * time.Minute:              "within the hour",
+		-time.Minute:                  "within the hour",
+	} {
+		if got := ErasedWhen(now.Add(d), now); got != want {
+			t.Errorf("ErasedWhen(now+%v) = %q, want %q", d, got, want)
+		}
+	}
+}

@@ -91,7 +91,7 @@ func TestUndoAndTrash(t *testing.T) {
 			if got := b.texts("#trash-list .task-title"); !slices.Equal(got, []string{"Three", "One"}) {
 				t.Errorf("the trash lists %q, want the latest deletion first", got)
 			}
-			b.waitText("#trash-list li", "erased in 7 days")
+			b.waitText("#trash-list li .erased", "Erased in 7 days")
 			b.checkA11y("the trash, light")
 			b.colorScheme("dark")
 			b.checkA11y("the trash, dark")
@@ -115,7 +115,7 @@ func TestUndoAndTrash(t *testing.T) {
 			}
 
 			// Delete One forever: asked first.
-			erase := `button[aria-label="Delete “One” forever"]`
+			erase := `button[aria-label="Delete forever “One”"]`
 			if b.js {
 				n := b.dialogCount()
 				b.acceptDialogs.Store(false)
