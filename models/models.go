@@ -69,7 +69,8 @@ func (s TaskStatus) Words() string { return strings.ToLower(s.Label()) }
 // query built on the model and turns Delete into an UPDATE, but not to
 // raw SQL, Table("tasks") queries, the backup, the purge or cmd/dbbench.
 // Which queries see the trash is a rule the store states explicitly, in
-// one place per query, where the owner guard already looks.
+// one place (liveTasks and trashedTasks in trash.go), beside the owner
+// guard's condition.
 //
 // UpdatedAt, here and on Task, has GORM's autoUpdateTime switched off: the
 // BeforeUpdate hook (touch) is the one thing on the Go side that moves it,
