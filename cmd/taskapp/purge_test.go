@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -62,5 +64,50 @@ func TestTrashRetentionDefault(t *testing.T) {
 	r, err = loadRetention(func(string) string { return " 36h " })
 	if err != nil || r.Tasks != 36*time.Hour {
 		t.Errorf("TRASH_RETENTION=36h: %v, %v", r.Tasks, err)
+	}
+}
+
+// serve runs the trash purge when it starts, with TRASH_RETENTION: a task
+// deleted 3 days ago goes under TRASH_RETENTION=2d, one deleted a day ago
+// stays.
+func TestServePurgesTrashOnStart(t *testing.T) {
+	t.Parallel()
+	env := environ{"DATABASE_URL": dbtest.URL(t), "SESSION_SECRET": strings.Repeat("s", 32), "TRASH_RETENTION": "2d"}
+	mustRun(t, env, "migrate", "up")
+	s := openTestStore(t, env["DATABASE_URL"])
+	u := newCLIUser(t, s, "serve-trash@example.com")
+	now := models.Now()
+	for _, age := range []time.Duration{3 * 24 * time.Hour, 24 * time.Hour} {
+		tk, err := s.CreateTask(t.Context(), u.ID, models.TaskInput{Title: "deleted " + age.String() + " ago"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		dbtest.MustExec(t, s, "UPDATE tasks SET deleted_at = ? WHERE user_id = ? AND id = ?", now.Add(-age), u.ID, tk.ID)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		var out, errOut bytes.Buffer
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, env.getenv, strings.NewReader(""), &out, &errOut)
+	}()
+	// A generous bound on a wait, not a timing claim: it only keeps a
+	// broken scheduler from hanging the suite.
+	giveUp := time.After(time.Minute)
+	for dbtest.Count(t, s, "SELECT count(*) FROM tasks") != 1 {
+		select {
+		case err := <-done:
+			t.Fatalf("serve stopped: %v", err)
+		case <-giveUp:
+			cancel()
+			t.Fatal("serve did not purge the expired trash")
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	if left := dbtest.Count(t, s, "SELECT count(*) FROM tasks WHERE deleted_at > ?", now.Add(-2*24*time.Hour)); left != 1 {
+		t.Error("serve erased the task deleted a day ago")
 	}
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // TestBulkActions selects tasks in select mode and completes, then
-// deletes them in one go, with JavaScript (shift-click for a range, select
+// deletes them in one go, and undoes the delete, with JavaScript (shift-click for a range, select
 // all on this page, a confirm dialog, the list swapped in place) and
 // without (the same form, plain submits, a page that asks before the
 // delete); axe-clean in light and dark with select mode open.
@@ -94,6 +94,20 @@ func TestBulkActions(t *testing.T) {
 			b.expectFlash("Deleted 4 tasks.")
 			b.expectTitles()
 			b.expectCount("all", 0)
+
+			// Undo brings all four back, in place, statuses kept.
+			if b.js {
+				b.click("#messages [data-undo]")
+				b.waitTitles("One", "Two", "Three", "Four")
+				b.settled()
+				b.checkMarker("Undo of a bulk delete")
+			} else if st := b.submit("#messages [data-undo]"); st != 200 {
+				t.Fatalf("Undo: status %d", st)
+			}
+			b.expectFlash("Restored 4 tasks.")
+			b.expectTitles("One", "Two", "Three", "Four")
+			b.expectCount("all", 4)
+			b.expectCount("completed", 3)
 		})
 	}
 }
