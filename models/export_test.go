@@ -9,6 +9,10 @@ import "gorm.io/gorm"
 // ErrUnscopedTaskQuery is the owner guard's error.
 var ErrUnscopedTaskQuery = errUnscopedTaskQuery
 
+// ErrTrashUnstated is the guard's error for a statement on tasks that
+// does not say whether it reads the trash.
+var ErrTrashUnstated = errTrashUnstated
+
 // GormRead is the store's query handle, owner guard installed.
 func (s *Store) GormRead() *gorm.DB { return s.read }
 

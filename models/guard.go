@@ -12,6 +12,15 @@ import (
 // errUnscopedTaskQuery is what the owner guard fails a statement with.
 var errUnscopedTaskQuery = errors.New("models: statement on tasks without a user_id condition")
 
+// errTrashUnstated is what the guard fails a statement on tasks with that
+// does not say which side of the trash it is on.
+var errTrashUnstated = errors.New("models: statement on tasks without a deleted_at condition (liveTasks or trashedTasks)")
+
+// trashCondition matches a raw condition on deleted_at as trash.go writes
+// them: IS NULL (live), IS NOT NULL (in the trash), or compared with a
+// value (one deletion, for Undo).
+var trashCondition = regexp.MustCompile(`(?i)^\s*("?tasks"?\.)?"?deleted_at"?\s*(IS\s+(NOT\s+)?NULL|(=|<|<=|>|>=)\s*(\?|\$\d+))\s*$`)
+
 // ownerCondition matches a raw condition "user_id = ?" (optionally
 // table-qualified), the form every task query in this package uses.
 var ownerCondition = regexp.MustCompile(`^\s*("?tasks"?\.)?"?user_id"?\s*=\s*(\?|\$\d+)\s*$`)
@@ -33,7 +42,8 @@ var tasksName = regexp.MustCompile(`(?i)\btasks\b`)
 // installOwnerGuard makes the schema spec's isolation rule ("ALL queries on
 // tasks MUST include WHERE user_id = ?") a property the machine checks: any
 // select, update or delete on tasks whose WHERE lacks a top-level
-// user_id = ? is refused before it reaches the database. It runs in
+// user_id = ? is refused before it reaches the database. Built statements
+// must also state a top-level deleted_at condition (see hasTrashCondition). It runs in
 // production too; the check is a walk over a handful of clauses.
 func installOwnerGuard(db *gorm.DB) error {
 	cb := db.Callback()
@@ -63,9 +73,35 @@ func guardStatement(db *gorm.DB) {
 		}
 		return
 	}
-	if onTasks(stmt) && !hasOwnerCondition(stmt) {
-		_ = db.AddError(errUnscopedTaskQuery)
+	if !onTasks(stmt) {
+		return
 	}
+	switch {
+	case !hasOwnerCondition(stmt):
+		_ = db.AddError(errUnscopedTaskQuery)
+	case !hasTrashCondition(stmt):
+		_ = db.AddError(errTrashUnstated)
+	}
+}
+
+// hasTrashCondition reports whether the top level of WHERE (ANDed, and
+// free of a lone OR, which hasOwnerCondition checked first) tests
+// deleted_at: every builder statement on tasks says whether it works on
+// live tasks or on the trash, so that a query written without liveTasks
+// fails in the first test that runs it instead of showing trashed tasks.
+// Hand-written SQL is not held to this; the store writes none on tasks
+// through GORM (the purge, the backup and the checks use database/sql).
+func hasTrashCondition(stmt *gorm.Statement) bool {
+	where, ok := stmt.Clauses["WHERE"].Expression.(clause.Where)
+	if !ok {
+		return false
+	}
+	for _, e := range where.Exprs {
+		if e, ok := e.(clause.Expr); ok && trashCondition.MatchString(e.SQL) {
+			return true
+		}
+	}
+	return false
 }
 
 // onTasks reports whether the statement reads or writes tasks: as its model

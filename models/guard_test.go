@@ -94,14 +94,23 @@ func TestOwnerGuard(t *testing.T) {
 		run  func() *gorm.DB
 		want int // rows found, -1 to skip
 	}{
-		{"where user_id", func() *gorm.DB { return read.Where("user_id = ?", a.ID).Find(&tasks) }, 1},
-		{"where tasks.user_id", func() *gorm.DB { return read.Where("tasks.user_id = ?", a.ID).Find(&tasks) }, 1},
-		{"where quoted user_id", func() *gorm.DB { return read.Where(`"tasks"."user_id" = ?`, a.ID).Find(&tasks) }, 1},
-		{"struct condition", func() *gorm.DB { return read.Where(&models.Task{UserID: a.ID}).Find(&tasks) }, 1},
+		{"where user_id", func() *gorm.DB { return read.Where("user_id = ?", a.ID).Where("deleted_at IS NULL").Find(&tasks) }, 1},
+		{"where tasks.user_id", func() *gorm.DB {
+			return read.Where("tasks.user_id = ?", a.ID).Where("tasks.deleted_at IS NULL").Find(&tasks)
+		}, 1},
+		{"where quoted user_id", func() *gorm.DB {
+			return read.Where(`"tasks"."user_id" = ?`, a.ID).Where(`"tasks"."deleted_at" IS NULL`).Find(&tasks)
+		}, 1},
+		{"struct condition", func() *gorm.DB {
+			return read.Where(&models.Task{UserID: a.ID}).Where("deleted_at IS NULL").Find(&tasks)
+		}, 1},
 		{"OR nested under user_id", func() *gorm.DB {
-			return read.Where("user_id = ?", a.ID).Where("id = ? OR title = ?", ta.ID+1, "B's task").Find(&tasks)
+			return read.Where("user_id = ?", a.ID).Where("deleted_at IS NULL").Where("id = ? OR title = ?", ta.ID+1, "B's task").Find(&tasks)
 		}, 0},
-		{"count by owner", func() *gorm.DB { return read.Model(&models.Task{}).Where("user_id = ?", a.ID).Count(&n) }, -1},
+		{"the trash's side", func() *gorm.DB { return read.Where("user_id = ?", a.ID).Where("deleted_at IS NOT NULL").Find(&tasks) }, 0},
+		{"count by owner", func() *gorm.DB {
+			return read.Model(&models.Task{}).Where("user_id = ?", a.ID).Where("deleted_at IS NULL").Count(&n)
+		}, -1},
 		{"raw with user_id", func() *gorm.DB { return read.Raw("SELECT * FROM tasks WHERE user_id = ?", a.ID).Scan(&tasks) }, 1},
 		{"users are not guarded", func() *gorm.DB { var us []models.User; return read.Find(&us) }, -1},
 	}
@@ -123,5 +132,29 @@ func TestOwnerGuard(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("count by owner = %d, want 1", n)
+	}
+
+	// A statement that names the owner but not the trash is refused too:
+	// every statement built on tasks says which side of the trash it is on
+	// (liveTasks or trashedTasks), so one that forgets cannot show trashed
+	// tasks.
+	for name, run := range map[string]func() *gorm.DB{
+		"find by owner":   func() *gorm.DB { return read.Where("user_id = ?", a.ID).Find(&tasks) },
+		"count by owner":  func() *gorm.DB { return read.Model(&models.Task{}).Where("user_id = ?", a.ID).Count(&n) },
+		"update by owner": func() *gorm.DB { return write.Model(&models.Task{}).Where("user_id = ?", a.ID).Update("title", "x") },
+		"delete by owner": func() *gorm.DB { return write.Where("user_id = ?", a.ID).Delete(&models.Task{}) },
+		"deleted_at under an OR": func() *gorm.DB {
+			return read.Where("user_id = ?", a.ID).Where("deleted_at IS NULL OR id > 0").Find(&tasks)
+		},
+		"deleted_at without test": func() *gorm.DB { return read.Where("user_id = ?", a.ID).Where("deleted_at").Find(&tasks) },
+	} {
+		t.Run("refuses "+name+" without the trash", func(t *testing.T) {
+			if err := run().Error; !errors.Is(err, models.ErrTrashUnstated) {
+				t.Errorf("err = %v, want the guard's refusal", err)
+			}
+		})
+	}
+	if got, err := s.TaskByID(t.Context(), a.ID, ta.ID); err != nil || got.Title != ta.Title {
+		t.Errorf("A's task after the refused statements: %+v, %v", got, err)
 	}
 }

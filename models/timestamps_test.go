@@ -149,23 +149,23 @@ func TestGORMCannotChangeCreatedAt(t *testing.T) {
 		update func() error
 	}{
 		{"task Updates(map)", "tasks", tk.ID, func() error {
-			return db.Model(&models.Task{ID: tk.ID}).Where("user_id = ?", u.ID).
+			return db.Model(&models.Task{ID: tk.ID}).Where("user_id = ?", u.ID).Where("deleted_at IS NULL").
 				Updates(map[string]any{"created_at": past, "title": "map"}).Error
 		}},
 		{"task Updates(struct)", "tasks", tk.ID, func() error {
-			return db.Model(&models.Task{ID: tk.ID}).Where("user_id = ?", u.ID).
+			return db.Model(&models.Task{ID: tk.ID}).Where("user_id = ?", u.ID).Where("deleted_at IS NULL").
 				Updates(models.Task{CreatedAt: past, Title: "struct"}).Error
 		}},
 		{"task Update(column)", "tasks", tk.ID, func() error {
-			return db.Model(&models.Task{ID: tk.ID}).Where("user_id = ?", u.ID).Update("created_at", past).Error
+			return db.Model(&models.Task{ID: tk.ID}).Where("user_id = ?", u.ID).Where("deleted_at IS NULL").Update("created_at", past).Error
 		}},
 		{"task UpdateColumn (no hooks)", "tasks", tk.ID, func() error {
-			return db.Model(&models.Task{ID: tk.ID}).Where("user_id = ?", u.ID).UpdateColumn("created_at", past).Error
+			return db.Model(&models.Task{ID: tk.ID}).Where("user_id = ?", u.ID).Where("deleted_at IS NULL").UpdateColumn("created_at", past).Error
 		}},
 		{"task Save", "tasks", tk.ID, func() error {
 			cp := *tk
 			cp.CreatedAt, cp.Title = past, "saved"
-			return db.Where("user_id = ?", u.ID).Save(&cp).Error
+			return db.Where("user_id = ?", u.ID).Where("deleted_at IS NULL").Save(&cp).Error
 		}},
 		{"user Updates(map)", "users", u.ID, func() error {
 			return db.Model(&models.User{ID: u.ID}).Updates(map[string]any{"created_at": past, "hashed_password": "x"}).Error

@@ -68,17 +68,17 @@ func TestEveryUpdatePathMovesUpdatedAt(t *testing.T) {
 				}},
 				{"Updates(map)", "tasks", tk.ID, func() (time.Time, error) {
 					m := &models.Task{ID: tk.ID}
-					err := db.Model(m).Where("user_id = ?", u.ID).Updates(map[string]any{"title": "map"}).Error
+					err := db.Model(m).Where("user_id = ?", u.ID).Where("deleted_at IS NULL").Updates(map[string]any{"title": "map"}).Error
 					return m.UpdatedAt, err
 				}},
 				{"Updates(struct)", "tasks", tk.ID, func() (time.Time, error) {
 					m := &models.Task{ID: tk.ID}
-					err := db.Model(m).Where("user_id = ?", u.ID).Updates(models.Task{Title: "struct"}).Error
+					err := db.Model(m).Where("user_id = ?", u.ID).Where("deleted_at IS NULL").Updates(models.Task{Title: "struct"}).Error
 					return m.UpdatedAt, err
 				}},
 				{"Update(column)", "tasks", tk.ID, func() (time.Time, error) {
 					m := &models.Task{ID: tk.ID}
-					err := db.Model(m).Where("user_id = ?", u.ID).Update("status", models.StatusInProgress).Error
+					err := db.Model(m).Where("user_id = ?", u.ID).Where("deleted_at IS NULL").Update("status", models.StatusInProgress).Error
 					return m.UpdatedAt, err
 				}},
 				{"Save", "tasks", tk.ID, func() (time.Time, error) {
@@ -87,7 +87,7 @@ func TestEveryUpdatePathMovesUpdatedAt(t *testing.T) {
 						return time.Time{}, err
 					}
 					m.Title = "saved"
-					err = db.Where("user_id = ?", u.ID).Save(m).Error
+					err = db.Where("user_id = ?", u.ID).Where("deleted_at IS NULL").Save(m).Error
 					return m.UpdatedAt, err
 				}},
 				{"user Updates(map)", "users", u.ID, func() (time.Time, error) {

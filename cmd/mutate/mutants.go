@@ -94,6 +94,8 @@ var mutants = []mutant{
 	{Name: "trash/live-includes-trashed", File: "models/trash.go",
 		From: "return q.Where(\"user_id = ?\", userID).Where(notTrashed)",
 		To:   "return q.Where(\"user_id = ?\", userID)"},
+	{Name: "trash/guard-ignores-trash", File: "models/guard.go",
+		From: "case !hasTrashCondition(stmt):", To: "case false && !hasTrashCondition(stmt):"},
 	{Name: "trash/purge-ignores-retention", File: "models/trash.go",
 		From: "_, err := s.PurgeTrash(ctx, Now().Add(-retention))",
 		To:   "_, err := s.PurgeTrash(ctx, Now())"},
