@@ -5,7 +5,7 @@
 //	taskapp migrate up|down|status
 //	taskapp seed [--users N --tasks M]
 //	taskapp user add|list|reset-password|delete|restore
-//	taskapp purge
+//	taskapp purge [--dry-run]
 //	taskapp version
 //
 // Configuration comes from the environment (DATABASE_URL and friends; see
@@ -58,7 +58,7 @@ Usage:
   taskapp check
   taskapp user add EMAIL | list | reset-password EMAIL | delete [--yes] EMAIL
                       | restore EMAIL
-  taskapp purge
+  taskapp purge [--dry-run]
   taskapp version
   taskapp help [COMMAND]
 
@@ -73,9 +73,10 @@ Commands:
             constraints; exit 0 only when all is well
   user      create, list, reset the password of, delete or restore
             accounts (passwords are read from a prompt or standard input)
-  purge     run the periodic clean-up now (expired sessions, accounts
-            deleted longer ago than ACCOUNT_RETENTION), as serve does on
-            start and every hour
+  purge     run the periodic clean-up now (expired sessions, tasks in the
+            trash past TRASH_RETENTION, accounts deleted longer ago than
+            ACCOUNT_RETENTION), as serve does on start and every hour;
+            --dry-run says what the trash purge would erase
   version   print this binary's version and the commit it was built from
   help      show this text, or a command's options
 
@@ -110,6 +111,8 @@ Environment:
   BACKUP_DIR          serve writes automatic backups here (default: off)
   BACKUP_INTERVAL     time between automatic backups, e.g. 6h (default 24h)
   BACKUP_KEEP         automatic backups kept, newest first (default 7)
+  TRASH_RETENTION     how long a deleted task stays in the trash before the
+                      purge erases it, e.g. 7d or 36h (default 7d)
 `
 
 // usageError is a mistake in the command line or the environment: main

@@ -432,6 +432,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"help", "user"}, "taskapp user restore EMAIL"},
 		{[]string{"user", "restore", "-h"}, "ACCOUNT_RETENTION"},
 		{[]string{"help", "purge"}, "--dry-run"},
+		{[]string{"help"}, "TRASH_RETENTION"},
 	}
 	for _, tt := range tests {
 		// Help needs no valid environment: a broken one must not hide it.
