@@ -121,6 +121,21 @@ func (s *Store) RestoreUser(ctx context.Context, email string, now time.Time) (*
 	return &u, nil
 }
 
+// DeletedUsersDue counts what PurgeDeletedUsers(now) would erase, erasing
+// nothing (taskapp purge --dry-run): the accounts, and the tasks the
+// cascade would take with them. It reads every user's rows, so it runs on
+// database/sql, beneath the owner guard.
+func (s *Store) DeletedUsersDue(ctx context.Context, now time.Time) (users, tasks int64, err error) {
+	ctx, cancel := context.WithTimeout(ctx, s.timeout)
+	defer cancel()
+	due := "SELECT id FROM users WHERE deleted_at IS NOT NULL AND deleted_at <= " + s.bind(1)
+	q := "SELECT (SELECT COUNT(*) FROM (" + due + ") d), (SELECT COUNT(*) FROM tasks WHERE user_id IN (" + due + "))"
+	if err := s.writeDB.QueryRowContext(ctx, q, dbTime(now).Add(-s.accountRetention)).Scan(&users, &tasks); err != nil {
+		return 0, 0, classify("models: deleted users due", err)
+	}
+	return users, tasks, nil
+}
+
 // PurgeDeletedUsers erases the accounts deleted AccountRetention or more
 // before now (those ErasesAt puts at or before now, which RestoreUser
 // refuses); the database cascades to their tasks and sessions. It

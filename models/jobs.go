@@ -37,6 +37,13 @@ func (s *Store) RegisterJobs(sch *schedule.Scheduler) {
 			_, err := s.PurgeDeletedUsers(ctx, Now())
 			return err
 		},
+		Preview: func(ctx context.Context) (string, error) {
+			users, tasks, err := s.DeletedUsersDue(ctx, Now())
+			if err != nil {
+				return "", err
+			}
+			return fmt.Sprintf("would erase %d %s with their %d %s", users, plural(users, "account", "accounts"), tasks, plural(tasks, "task", "tasks")), nil
+		},
 	})
 }
 

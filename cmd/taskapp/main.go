@@ -76,7 +76,7 @@ Commands:
   purge     run the periodic clean-up now (expired sessions, tasks in the
             trash past TRASH_RETENTION, accounts deleted longer ago than
             ACCOUNT_RETENTION), as serve does on start and every hour;
-            --dry-run says what the trash purge would erase
+            --dry-run says what the purges would erase
   version   print this binary's version and the commit it was built from
   help      show this text, or a command's options
 

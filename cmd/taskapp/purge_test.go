@@ -30,15 +30,29 @@ func TestPurgeErasesExpiredTrash(t *testing.T) {
 		}
 	}
 
+	// An account deleted 40 days ago, with one task: the account purge's
+	// share of the dry run.
+	gone := newCLIUser(t, s, "gone@example.com")
+	if _, err := s.CreateTask(t.Context(), gone.ID, models.TaskInput{Title: "gone's"}); err != nil {
+		t.Fatal(err)
+	}
+	dbtest.MustExec(t, s, "UPDATE users SET deleted_at = ? WHERE id = ?", now.Add(-40*24*time.Hour), gone.ID)
+
 	out := mustRun(t, env, "purge", "--dry-run")
+	if !strings.Contains(out, "purge-deleted-accounts: would erase 1 account with their 1 task") {
+		t.Errorf("purge --dry-run printed %q", out)
+	}
 	if !strings.Contains(out, "purge-trashed-tasks: would erase 2 tasks of 1 user, deleted before ") {
 		t.Errorf("purge --dry-run printed %q", out)
 	}
 	if !strings.Contains(out, "purge-expired-sessions: not run") {
 		t.Errorf("purge --dry-run printed %q", out)
 	}
-	if n := dbtest.Count(t, s, "SELECT count(*) FROM tasks"); n != 4 {
+	if n := dbtest.Count(t, s, "SELECT count(*) FROM tasks"); n != 5 {
 		t.Fatalf("--dry-run erased tasks: %d left", n)
+	}
+	if n := dbtest.Count(t, s, "SELECT count(*) FROM users"); n != 2 {
+		t.Fatalf("--dry-run erased an account: %d left", n)
 	}
 
 	out = mustRun(t, env, "purge")
