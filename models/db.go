@@ -106,6 +106,8 @@ type Store struct {
 	url string
 	// accountRetention is Config.AccountRetention.
 	accountRetention time.Duration
+	// events carries "tasks changed" to subscribers (events.go).
+	events broker
 }
 
 // Open connects to the database described by cfg and checks that it
@@ -140,11 +142,12 @@ func gormConfig(cfg Config) *gorm.Config {
 }
 
 func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
-	db, err := openPgxDB(cfg.URL, cfg)
+	db, pgcfg, err := openPgxDB(cfg.URL, cfg)
 	if err != nil {
 		return nil, errors.New("models: DATABASE_URL is not a valid PostgreSQL URL")
 	}
-	s := &Store{dialect: migrations.Postgres, readDB: db, writeDB: db, timeout: cfg.PoolTimeout, url: cfg.URL, accountRetention: cfg.AccountRetention}
+	s := &Store{dialect: migrations.Postgres, readDB: db, writeDB: db, timeout: cfg.PoolTimeout, url: cfg.URL, accountRetention: cfg.AccountRetention,
+		events: newPGBroker(db, pgcfg, cfg.Logger)}
 	// One pool, two views of it: queries may be retried after a lost
 	// connection, writes only when they were never sent (waitingPool).
 	if s.write, err = openWaiting(db, cfg, false); err == nil {
@@ -166,11 +169,12 @@ func openPostgres(ctx context.Context, cfg Config) (*Store, error) {
 
 // openPgxDB opens a database/sql pool on the PostgreSQL server at rawURL
 // with the pool settings of cfg. The error never quotes the URL.
-func openPgxDB(rawURL string, cfg Config) (*sql.DB, error) {
+// The connection config comes back too, for connections of its own.
+func openPgxDB(rawURL string, cfg Config) (*sql.DB, *pgx.ConnConfig, error) {
 	pgcfg, err := pgx.ParseConfig(rawURL)
 	if err != nil {
 		// pgx's message can echo the URL, password included.
-		return nil, errors.New("not a valid PostgreSQL URL")
+		return nil, nil, errors.New("not a valid PostgreSQL URL")
 	}
 	// The schema's TIMESTAMP columns have no zone: CURRENT_TIMESTAMP in the
 	// defaults and the trigger must be UTC whatever the server's setting.
@@ -179,7 +183,7 @@ func openPgxDB(rawURL string, cfg Config) (*sql.DB, error) {
 	db.SetMaxOpenConns(cfg.PoolSize)
 	db.SetMaxIdleConns(cfg.PoolSize)
 	db.SetConnMaxLifetime(cfg.ConnMaxLifetime)
-	return db, nil
+	return db, pgcfg, nil
 }
 
 // openWaiting opens GORM on db through a waitingPool; a readOnly one
@@ -226,7 +230,8 @@ func openSQLite(ctx context.Context, cfg Config, path string) (*Store, error) {
 	readDB.SetMaxIdleConns(cfg.PoolSize)
 	readDB.SetConnMaxLifetime(cfg.ConnMaxLifetime)
 
-	s := &Store{dialect: migrations.SQLite, readDB: readDB, writeDB: writeDB, timeout: cfg.PoolTimeout, accountRetention: cfg.AccountRetention}
+	s := &Store{dialect: migrations.SQLite, readDB: readDB, writeDB: writeDB, timeout: cfg.PoolTimeout, accountRetention: cfg.AccountRetention,
+		events: newHub()}
 	gc := gormConfig(cfg)
 	if s.write, err = gorm.Open(sqlite.Dialector{Conn: writeDB}, gc); err == nil {
 		s.read, err = gorm.Open(sqlite.Dialector{Conn: readDB}, gc)
@@ -285,7 +290,8 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
-	err := s.writeDB.Close()
+	err := s.events.close()
+	err = errors.Join(err, s.writeDB.Close())
 	if s.readDB != s.writeDB {
 		err = errors.Join(err, s.readDB.Close())
 	}

@@ -46,7 +46,7 @@ func openReplicas(read *gorm.DB, cfg Config) (*replicaSet, error) {
 	rs := &replicaSet{pending: map[int64]pendingWrite{}}
 	dialectors := make([]gorm.Dialector, 0, len(cfg.ReplicaURLs))
 	for i, u := range cfg.ReplicaURLs {
-		db, err := openPgxDB(u, cfg)
+		db, _, err := openPgxDB(u, cfg)
 		if err != nil {
 			rs.close()
 			return nil, fmt.Errorf("models: replica %d: %w", i+1, err)

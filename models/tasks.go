@@ -26,6 +26,7 @@ func (s *Store) CreateTask(ctx context.Context, userID int64, in TaskInput) (*Ta
 		// A foreign key failure means the owner no longer exists.
 		return nil, classify("models: create task", err)
 	}
+	s.tasksChanged(ctx, userID)
 	return t, nil
 }
 
@@ -77,6 +78,7 @@ func (s *Store) UpdateTask(ctx context.Context, userID, id int64, patch TaskPatc
 	if res.RowsAffected == 0 {
 		return nil, fmt.Errorf("models: update task: %w", ErrNotFound)
 	}
+	s.tasksChanged(ctx, userID)
 	return &t, nil
 }
 
@@ -94,6 +96,7 @@ func (s *Store) DeleteTask(ctx context.Context, userID, id int64) (time.Time, er
 	if res.RowsAffected == 0 {
 		return time.Time{}, fmt.Errorf("models: delete task: %w", ErrNotFound)
 	}
+	s.tasksChanged(ctx, userID)
 	return at, nil
 }
 

@@ -1,7 +1,8 @@
 // taskapp: small enhancements on top of htmx. Every page works without this
-// file; it only adds keyboard and focus comfort. It never touches the htmx
-// global, so it keeps working (doing less) if htmx failed to load, and it
-// needs no eval or inline script, as the CSP forbids both.
+// file; it only adds keyboard and focus comfort, and live updates of the
+// task list. It uses the htmx global only when it is there, so it keeps
+// working (doing less) if htmx failed to load, and it needs no eval or
+// inline script, as the CSP forbids both.
 (function () {
   'use strict';
 
@@ -336,4 +337,95 @@
       countSelected();
     }
   });
+  // Live updates: the task list region names its event stream in
+  // data-live. Each "tasks" event (a change in another tab, device or
+  // instance) re-fetches the region at the page's own URL, so its filter,
+  // search and page stay as they are. While an inline edit is open the
+  // region is left alone and the row says it changed elsewhere; the
+  // refresh runs once the edit closes. A reconnect refreshes too, as
+  // events may have been missed meanwhile.
+  var region = document.getElementById('task-region');
+  var streamURL = region && region.getAttribute('data-live');
+  if (streamURL && window.EventSource && window.htmx) {
+    var pending = false;
+    var refresh = function () {
+      var edit = document.querySelector('#task-region [data-inline-edit]');
+      if (edit) {
+        pending = true;
+        markChanged(edit);
+        return;
+      }
+      pending = false;
+      var focus = focusKey(document.activeElement);
+      window.htmx.ajax('GET', location.pathname + location.search, {
+        target: '#task-region',
+        swap: 'outerHTML',
+        headers: { 'X-Live-Refresh': 'true' }
+      }).then(function () {
+        restoreFocus(focus);
+      });
+    };
+    var opened = false;
+    var source = new EventSource(streamURL);
+    source.addEventListener('tasks', refresh);
+    // data-live on <html> says whether the stream is connected (for
+    // styles and tests); it is not in the region, which refreshes replace.
+    source.addEventListener('error', function () {
+      document.documentElement.setAttribute('data-live', 'reconnecting');
+    });
+    source.addEventListener('open', function () {
+      document.documentElement.setAttribute('data-live', 'open');
+      if (opened) {
+        refresh();
+      }
+      opened = true;
+    });
+    document.addEventListener('htmx:afterSettle', function () {
+      if (pending && !document.querySelector('#task-region [data-inline-edit]')) {
+        refresh();
+      }
+    });
+  }
+
+  // markChanged tells the person editing that the task changed elsewhere,
+  // once, in a polite live region: the edit and focus stay as they are.
+  function markChanged(form) {
+    if (form.querySelector('.changed-elsewhere')) {
+      return;
+    }
+    var note = document.createElement('p');
+    note.className = 'changed-elsewhere';
+    note.setAttribute('role', 'status');
+    note.textContent = 'Changed elsewhere: the list updates when you save or cancel.';
+    form.insertBefore(note, form.firstChild);
+  }
+
+  // A refresh replaces the region. htmx keeps focus on an element with an
+  // id; focusKey and restoreFocus do the same for the rows' buttons and
+  // links, found again by their row and accessible name.
+  function focusKey(elt) {
+    if (!(elt instanceof Element) || elt.id || !elt.closest('#task-region')) {
+      return null;
+    }
+    var row = elt.closest('li.task');
+    var label = elt.getAttribute('aria-label');
+    return row && label ? { row: row.id, label: label } : null;
+  }
+
+  function restoreFocus(key) {
+    if (!key || (document.activeElement && document.activeElement !== document.body)) {
+      return;
+    }
+    var row = document.getElementById(key.row);
+    if (!row) {
+      return;
+    }
+    var candidates = row.querySelectorAll('[aria-label]');
+    for (var i = 0; i < candidates.length; i++) {
+      if (candidates[i].getAttribute('aria-label') === key.label) {
+        candidates[i].focus();
+        return;
+      }
+    }
+  }
 })();

@@ -44,6 +44,9 @@ const (
 	PathTrashEmpty   = "/trash/empty"
 	PathTrashRestore = "/trash/:id/restore"
 	PathTrashErase   = "/trash/:id/erase"
+
+	// PathEvents streams the signed-in user's task events to open pages.
+	PathEvents = "/events"
 )
 
 // TrashRestoreURL is where a trashed task is restored.

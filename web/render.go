@@ -157,9 +157,14 @@ func emptyFragment(c echo.Context) error {
 	return c.NoContent(http.StatusOK)
 }
 
-// pushURL has htmx put url in the address bar as a new history entry.
+// liveRefresh reports whether static/app.js sent the request to bring the
+// list up to date after an event: nothing the person did, so no history.
+func liveRefresh(c echo.Context) bool { return c.Request().Header.Get("X-Live-Refresh") == "true" }
+
+// pushURL has htmx put url in the address bar as a new history entry,
+// unless the request is a live refresh.
 func pushURL(c echo.Context, url string) {
-	if wantsFragment(c) {
+	if wantsFragment(c) && !liveRefresh(c) {
 		c.Response().Header().Set("HX-Push-Url", url)
 	}
 }

@@ -45,6 +45,9 @@ type Config struct {
 	PerPage int
 	// BodyLimit caps request bodies, e.g. "256K".
 	BodyLimit string
+	// Heartbeat is how often idle event streams send a comment;
+	// 0 means DefaultHeartbeat.
+	Heartbeat time.Duration
 	// RateLimits bound sign-in and registration attempts; zero fields
 	// take the defaults (applied where the limiters are made).
 	RateLimits RateLimits
@@ -176,6 +179,7 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 	tasks := NewTaskHandler(store, cfg.PerPage)
 	tasks.Routes(signedIn)
 	NewTrashHandler(store, tasks, cfg.TrashRetention).Routes(signedIn)
+	NewEventsHandler(store, cfg.Heartbeat).Routes(signedIn)
 	return e, nil
 }
 
@@ -247,10 +251,14 @@ func home(c echo.Context) error {
 }
 
 // NewHTTPServer wraps h in an http.Server with timeouts that keep slow or
-// idle clients from holding connections forever.
+// idle clients from holding connections forever. Event streams lift the
+// read and write timeouts for themselves, and end when Shutdown begins:
+// Shutdown waits for every handler, and a stream would never return.
 func NewHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
-	return &http.Server{
+	stop := make(chan struct{})
+	srv := &http.Server{
 		Handler:           h,
+		BaseContext:       func(net.Listener) context.Context { return withShutdown(context.Background(), stop) },
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -258,6 +266,25 @@ func NewHTTPServer(h http.Handler, logger *slog.Logger) *http.Server {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	var once sync.Once
+	srv.RegisterOnShutdown(func() { once.Do(func() { close(stop) }) })
+	return srv
+}
+
+type shutdownKey struct{}
+
+// withShutdown gives requests a channel that closes when their server
+// begins shutting down.
+func withShutdown(ctx context.Context, stop <-chan struct{}) context.Context {
+	return context.WithValue(ctx, shutdownKey{}, stop)
+}
+
+// shuttingDown is the channel that closes when the server serving ctx
+// begins shutting down; nil (never ready) for a server that did not set
+// one up, such as httptest's.
+func shuttingDown(ctx context.Context) <-chan struct{} {
+	stop, _ := ctx.Value(shutdownKey{}).(<-chan struct{})
+	return stop
 }
 
 // Serve serves srv on ln until ctx is done, then shuts down gracefully:

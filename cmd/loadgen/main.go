@@ -53,6 +53,8 @@ type options struct {
 	serverLog  string
 	poolSize   int
 	burst      int
+	streams    int
+	writes     int
 }
 
 func main() { bench.Main("loadgen", run) }
@@ -68,7 +70,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.IntVar(&o.perUser, "tasks", 100, "tasks each signed-in user starts with")
 	fs.IntVar(&o.bgUsers, "background-users", 1000, "other accounts in the database (bulkload.Load)")
 	fs.IntVar(&o.bgTasks, "background-tasks", 100000, "tasks among the other accounts")
-	fs.StringVar(&o.mix, "mix", "journeys", "journeys: the mix of real journeys; page: only the full /tasks page")
+	fs.StringVar(&o.mix, "mix", "journeys", "journeys: the mix of real journeys; page: only the full /tasks page; events: idle event streams and write-to-event latency")
+	fs.IntVar(&o.streams, "streams", 1000, "with -mix events: idle event streams to hold open")
+	fs.IntVar(&o.writes, "writes", 200, "with -mix events: writes whose event latency is measured")
 	fs.StringVar(&o.bin, "bin", "", "taskapp binary to run (default: go build ./cmd/taskapp into a temp dir)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the database and the temp dir")
 	fs.StringVar(&o.profileDir, "profile", "", "write the server's CPU and allocation profiles at -profile-at into this directory (starts the server with PPROF_ADDR)")
@@ -91,8 +95,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		o.levels = append(o.levels, n)
 		o.users = max(o.users, n)
 	}
-	if o.mix != "journeys" && o.mix != "page" {
-		return fmt.Errorf("-mix must be journeys or page")
+	if o.mix != "journeys" && o.mix != "page" && o.mix != "events" {
+		return fmt.Errorf("-mix must be journeys, page or events")
+	}
+	if o.mix == "events" && (o.streams < 1 || o.writes < 1) {
+		return errors.New("-streams and -writes must be at least 1")
 	}
 	if o.duration <= 0 || o.duration > 10*time.Minute || o.perUser < 1 {
 		return errors.New("-duration must be in (0, 10m] and -tasks at least 1")
@@ -185,6 +192,10 @@ func runDialect(ctx context.Context, out io.Writer, dialect migrations.Dialect, 
 		runPeak = max(runPeak, peak)
 		fmt.Fprintf(out, "sign-in burst: %d users at once: %d signed in, %d refused with 503 (hash gate full); server peak RSS %s (VmHWM); load average %s\n",
 			n, ok, busy, mib(peak), bench.LoadAvg())
+	}
+
+	if o.mix == "events" {
+		return runEvents(ctx, out, srv, users, o)
 	}
 
 	// pgbench runs the page's own SQL at each level, beside the app's run.

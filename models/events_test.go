@@ -1,0 +1,107 @@
+package models_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"taskapp/models"
+	"taskapp/models/dbtest"
+)
+
+// received waits for an event on sub, failing the test if none comes
+// within a generous bound (a hang guard, not a speed assertion).
+func received(t *testing.T, sub *models.Subscription, what string) {
+	t.Helper()
+	select {
+	case <-sub.C:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("no event after %s", what)
+	}
+}
+
+// quiet fails if sub has an event waiting.
+func quiet(t *testing.T, sub *models.Subscription, what string) {
+	t.Helper()
+	select {
+	case <-sub.C:
+		t.Fatalf("an event reached the wrong user after %s", what)
+	default:
+	}
+}
+
+// TestTaskEventsReachOnlyTheOwner: every task write tells the owner's
+// subscribers, and nobody else's. Bob's event is published after Alice's
+// and events are delivered in order, so once Bob has his, an event meant
+// for Alice would already be waiting on Bob's or Carol's subscription.
+func TestTaskEventsReachOnlyTheOwner(t *testing.T) {
+	t.Parallel()
+	s := dbtest.New(t)
+	ctx := t.Context()
+	alice := newUser(t, s, "alice@example.com")
+	bob := newUser(t, s, "bob@example.com")
+	aliceSub := subscribe(t, s, alice.ID)
+	bobSub := subscribe(t, s, bob.ID)
+
+	task, err := s.CreateTask(ctx, alice.ID, models.TaskInput{Title: "Alice's"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	received(t, aliceSub, "create")
+	done := models.StatusCompleted
+	if _, err := s.UpdateTask(ctx, alice.ID, task.ID, models.TaskPatch{Status: &done}); err != nil {
+		t.Fatal(err)
+	}
+	received(t, aliceSub, "update")
+	if _, err := s.DeleteTask(ctx, alice.ID, task.ID); err != nil {
+		t.Fatal(err)
+	}
+	received(t, aliceSub, "delete")
+
+	newTask(t, s, bob.ID, "Bob's")
+	received(t, bobSub, "Bob's create")
+	quiet(t, aliceSub, "Bob's create")
+	newTask(t, s, alice.ID, "Alice's again")
+	received(t, aliceSub, "Alice's second create")
+	newTask(t, s, bob.ID, "Bob's second")
+	received(t, bobSub, "Bob's second create")
+	quiet(t, bobSub, "Alice's create")
+}
+
+// TestTaskEventsCrossInstances: on PostgreSQL a write through one store
+// (instance) reaches a subscriber of another on the same database.
+func TestTaskEventsCrossInstances(t *testing.T) {
+	t.Parallel()
+	if !dbtest.Postgres() {
+		t.Skip("instances share events through PostgreSQL only; set " + dbtest.EnvURL)
+	}
+	url := dbtest.URL(t)
+	a, c := openAt(t, url), openAt(t, url)
+	if _, err := a.Migrate(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	alice := newUser(t, a, "alice@example.com")
+	sub := subscribe(t, c, alice.ID)
+	newTask(t, a, alice.ID, "Made on A")
+	received(t, sub, "a create on another instance")
+}
+
+func subscribe(t *testing.T, s *models.Store, userID int64) *models.Subscription {
+	t.Helper()
+	sub, err := s.SubscribeTasks(t.Context(), userID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(sub.Close)
+	return sub
+}
+
+func openAt(t *testing.T, url string) *models.Store {
+	t.Helper()
+	s, err := models.Open(context.Background(), models.Config{URL: url})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
