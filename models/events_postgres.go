@@ -127,10 +127,10 @@ func (b *pgBroker) listenOnce() (listened bool, err error) {
 
 func (b *pgBroker) close() error {
 	b.stop()
-	started := true
-	b.start.Do(func() { started = false })
-	if started {
-		<-b.done
-	}
+	// A listener that never started has nothing to wait for; this also
+	// keeps a later subscribe from starting one. Closing twice (a test's
+	// Close and its cleanup's) finds done closed either way.
+	b.start.Do(func() { close(b.done) })
+	<-b.done
 	return nil
 }

@@ -86,6 +86,28 @@ func TestTaskEventsCrossInstances(t *testing.T) {
 	received(t, sub, "a create on another instance")
 }
 
+// TestStoreClosesTwice: closing a store again returns at once, whether or
+// not anything subscribed (on PostgreSQL a listener may or may not have
+// started).
+func TestStoreClosesTwice(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	for _, subscribed := range []bool{false, true} {
+		s, err := models.Open(context.Background(), models.Config{URL: url})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if subscribed {
+			if _, err := s.Migrate(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+			subscribe(t, s, 1)
+		}
+		s.Close()
+		s.Close()
+	}
+}
+
 func subscribe(t *testing.T, s *models.Store, userID int64) *models.Subscription {
 	t.Helper()
 	sub, err := s.SubscribeTasks(t.Context(), userID)
