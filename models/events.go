@@ -16,11 +16,31 @@ import (
 // and pgBroker on PostgreSQL, which sends events through NOTIFY so that
 // pages served by every instance hear them.
 type broker interface {
-	// publish announces that userID's tasks changed.
+	// publish announces that userID's tasks changed, made by the page
+	// named by ctx's event origin (if any).
 	publish(ctx context.Context, userID int64)
-	// subscribe delivers userID's events until cancel is called.
+	// subscribe delivers userID's events until cancel is called, except
+	// those made by the page named by ctx's event origin.
 	subscribe(ctx context.Context, userID int64) (*Subscription, error)
 	close() error
+}
+
+// eventOriginKey is the context key of the page an event comes from.
+type eventOriginKey struct{}
+
+// WithEventOrigin names the open page a request comes from (a random id
+// the page chose). A write made with it is not announced to that page's
+// own subscription: the page already shows what its own request changed,
+// and refreshing it as well would undo what the response put there (a
+// row left visible, focus) while the person goes on working.
+func WithEventOrigin(ctx context.Context, origin string) context.Context {
+	return context.WithValue(ctx, eventOriginKey{}, origin)
+}
+
+// eventOrigin is ctx's page, or "" for none.
+func eventOrigin(ctx context.Context) string {
+	o, _ := ctx.Value(eventOriginKey{}).(string)
+	return o
 }
 
 // Subscription receives one user's events. C has room for one event:
@@ -47,18 +67,27 @@ func (s *Store) tasksChanged(ctx context.Context, userID int64) {
 	s.events.publish(ctx, userID)
 }
 
-// hub fans events out to this process's subscribers.
+// hub fans events out to this process's subscribers. Each subscription's
+// channel maps to the page it is for.
 type hub struct {
 	mu   sync.Mutex
-	subs map[int64]map[chan struct{}]struct{}
+	subs map[int64]map[chan struct{}]string
 }
 
-func newHub() *hub { return &hub{subs: map[int64]map[chan struct{}]struct{}{}} }
+func newHub() *hub { return &hub{subs: map[int64]map[chan struct{}]string{}} }
 
-func (h *hub) publish(_ context.Context, userID int64) {
+func (h *hub) publish(ctx context.Context, userID int64) {
+	h.deliver(userID, eventOrigin(ctx))
+}
+
+// deliver wakes userID's subscribers, except the origin page's own.
+func (h *hub) deliver(userID int64, origin string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	for c := range h.subs[userID] {
+	for c, page := range h.subs[userID] {
+		if origin != "" && page == origin {
+			continue
+		}
 		signal(c)
 	}
 }
@@ -83,14 +112,14 @@ func signal(c chan struct{}) {
 	}
 }
 
-func (h *hub) subscribe(_ context.Context, userID int64) (*Subscription, error) {
+func (h *hub) subscribe(ctx context.Context, userID int64) (*Subscription, error) {
 	c := make(chan struct{}, 1)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.subs[userID] == nil {
-		h.subs[userID] = map[chan struct{}]struct{}{}
+		h.subs[userID] = map[chan struct{}]string{}
 	}
-	h.subs[userID][c] = struct{}{}
+	h.subs[userID][c] = eventOrigin(ctx)
 	var once sync.Once
 	return &Subscription{C: c, cancel: func() {
 		once.Do(func() {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"log/slog"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -12,8 +13,9 @@ import (
 )
 
 // notifyChannel is the PostgreSQL channel task events travel on; the
-// payload is the owner's user id. NOTIFY is scoped to one database, so
-// two taskapp databases on one server never hear each other.
+// payload is the owner's user id, then a space and the page the change
+// came from, if any. NOTIFY is scoped to one database, so two taskapp
+// databases on one server never hear each other.
 const notifyChannel = "taskapp_tasks"
 
 // pgBroker publishes with pg_notify through the pool and hears every
@@ -52,7 +54,11 @@ func (b *pgBroker) publish(ctx context.Context, userID int64) {
 	// that made it is already gone.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if _, err := b.db.ExecContext(ctx, "SELECT pg_notify($1, $2)", notifyChannel, strconv.FormatInt(userID, 10)); err != nil {
+	payload := strconv.FormatInt(userID, 10)
+	if origin := eventOrigin(ctx); origin != "" {
+		payload += " " + origin
+	}
+	if _, err := b.db.ExecContext(ctx, "SELECT pg_notify($1, $2)", notifyChannel, payload); err != nil {
 		// Open pages miss this change until the next one or a reload.
 		b.logger.Warn("models: publish task event", "err", err)
 	}
@@ -119,8 +125,9 @@ func (b *pgBroker) listenOnce() (listened bool, err error) {
 		if err != nil {
 			return true, err
 		}
-		if id, err := strconv.ParseInt(n.Payload, 10, 64); err == nil {
-			b.hub.publish(b.ctx, id)
+		user, origin, _ := strings.Cut(n.Payload, " ")
+		if id, err := strconv.ParseInt(user, 10, 64); err == nil {
+			b.hub.deliver(id, origin)
 		}
 	}
 }

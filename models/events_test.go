@@ -86,6 +86,28 @@ func TestTaskEventsCrossInstances(t *testing.T) {
 	received(t, sub, "a create on another instance")
 }
 
+// TestTaskEventsSkipTheirOwnPage: a write made for an open page (its
+// event origin) reaches the owner's other pages but not that page, which
+// has already shown it. Delivery is in order, one notification at a time,
+// so once the other page has the event, a copy for the origin page would
+// already be waiting.
+func TestTaskEventsSkipTheirOwnPage(t *testing.T) {
+	t.Parallel()
+	s := dbtest.New(t)
+	ctx := t.Context()
+	ann := newUser(t, s, "ann@example.com")
+	here := subscribe(t, s, ann.ID, "page-a")
+	there := subscribe(t, s, ann.ID, "page-b")
+	if _, err := s.CreateTask(models.WithEventOrigin(ctx, "page-a"), ann.ID, models.TaskInput{Title: "Made on page a"}); err != nil {
+		t.Fatal(err)
+	}
+	received(t, there, "a change made on another page")
+	quiet(t, here, "its own change")
+	newTask(t, s, ann.ID, "Made elsewhere")
+	received(t, here, "a change made by no page")
+	received(t, there, "a change made by no page")
+}
+
 // TestStoreClosesTwice: closing a store again returns at once, whether or
 // not anything subscribed (on PostgreSQL a listener may or may not have
 // started).
@@ -108,9 +130,15 @@ func TestStoreClosesTwice(t *testing.T) {
 	}
 }
 
-func subscribe(t *testing.T, s *models.Store, userID int64) *models.Subscription {
+// subscribe subscribes to userID's events, as the page called page if one
+// is given.
+func subscribe(t *testing.T, s *models.Store, userID int64, page ...string) *models.Subscription {
 	t.Helper()
-	sub, err := s.SubscribeTasks(t.Context(), userID)
+	ctx := t.Context()
+	if len(page) > 0 {
+		ctx = models.WithEventOrigin(ctx, page[0])
+	}
+	sub, err := s.SubscribeTasks(ctx, userID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -365,8 +365,19 @@
         restoreFocus(focus);
       });
     };
+    // The page's own id: its requests say it (X-Live-Page) and so does
+    // its stream, and the server does not announce a page's own changes
+    // back to it. Its response has already shown them, and a refresh on
+    // top would undo what the response left (a completed row still on
+    // Today, focus after a save).
+    var bytes = new Uint8Array(12);
+    window.crypto.getRandomValues(bytes);
+    var pageID = Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+    document.addEventListener('htmx:configRequest', function (event) {
+      event.detail.headers['X-Live-Page'] = pageID;
+    });
     var opened = false;
-    var source = new EventSource(streamURL);
+    var source = new EventSource(streamURL + '?page=' + pageID);
     source.addEventListener('tasks', refresh);
     // data-live on <html> says whether the stream is connected (for
     // styles and tests); it is not in the region, which refreshes replace.

@@ -52,8 +52,45 @@ const (
 	streamTasks     = "event: tasks\ndata: changed\n\n"
 )
 
+// A page names itself with a random id (static/app.js): in its stream's
+// query (?page=) and in a header on the requests it makes. Changes a page
+// makes itself are not announced back to it (models.WithEventOrigin).
+const (
+	livePageParam  = "page"
+	livePageHeader = "X-Live-Page"
+)
+
+// livePage returns v if it is a page id as static/app.js makes them (1 to
+// 64 letters, digits, '-' or '_'), or "".
+func livePage(v string) string {
+	if len(v) == 0 || len(v) > 64 {
+		return ""
+	}
+	for _, r := range v {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
+			return ""
+		}
+	}
+	return v
+}
+
+// withLivePage puts the page a request comes from into its context, so
+// that the store does not announce the request's own changes to it.
+func withLivePage(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if page := livePage(c.Request().Header.Get(livePageHeader)); page != "" {
+			r := c.Request()
+			c.SetRequest(r.WithContext(models.WithEventOrigin(r.Context(), page)))
+		}
+		return next(c)
+	}
+}
+
 func (h *EventsHandler) stream(c echo.Context) error {
 	ctx := c.Request().Context()
+	if page := livePage(c.QueryParam(livePageParam)); page != "" {
+		ctx = models.WithEventOrigin(ctx, page)
+	}
 	sub, err := h.store.SubscribeTasks(ctx, ownerID(c))
 	if err != nil {
 		return fmt.Errorf("web: subscribe to events: %w", err)

@@ -24,10 +24,20 @@ type eventStream struct {
 // server's in front of the same router) and waits for its first frame.
 func (b *browser) openEvents(base string) *eventStream {
 	b.app.t.Helper()
+	return b.openPageEvents(base, "")
+}
+
+// openPageEvents is openEvents for the page called page (?page=).
+func (b *browser) openPageEvents(base, page string) *eventStream {
+	b.app.t.Helper()
 	t := b.app.t
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+views.PathEvents, nil)
+	u := base + views.PathEvents
+	if page != "" {
+		u += "?page=" + url.QueryEscape(page)
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	req.Header.Set("Accept", "text/event-stream")
 	resp, err := b.client.Do(req)
 	if err != nil {
@@ -112,6 +122,25 @@ func TestEventsReachTheOwnersPagesOnly(t *testing.T) {
 	bob.mustCreateTask("Bob's task")
 	if f := bobTab.nextEvent(); !strings.HasPrefix(f, "event: tasks") {
 		t.Fatalf("Bob's stream sent %q, want a tasks event", f)
+	}
+}
+
+// A page's own change is not announced back to it: its response has
+// shown it, and a refresh would undo what the response left. The same
+// person's other page hears it.
+func TestEventsSkipThePageThatMadeTheChange(t *testing.T) {
+	app := newTestApp(t, func(c *Config) { c.Heartbeat = 20 * time.Millisecond })
+	ann := app.taskUser("ann@example.com")
+	laptop, phone := ann.openPageEvents(app.srv.URL, "laptop-page"), ann.openPageEvents(app.srv.URL, "phone-page")
+	p := ann.post(views.PathTasks, url.Values{"title": {"Typed on the laptop"}}, append(ann.htmx(), "X-Live-Page: laptop-page")...)
+	wantStatus(t, p, http.StatusOK)
+	if f := phone.nextEvent(); !strings.HasPrefix(f, "event: tasks") {
+		t.Fatalf("the phone's page got %q, want a tasks event", f)
+	}
+	for range 3 {
+		if f := laptop.next(); !strings.HasPrefix(f, ":") {
+			t.Fatalf("the laptop's page heard its own change: %q", f)
+		}
 	}
 }
 

@@ -151,6 +151,7 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 		// still shows who is signed in.
 		unlessMachine(sessions.loadUser),
 		unlessMachine(verifyCSRF),
+		withLivePage,
 	)
 
 	e.Match([]string{http.MethodGet, http.MethodHead}, static.URLPrefix+"*", echo.WrapHandler(assets.Handler()))
