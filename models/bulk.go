@@ -95,6 +95,7 @@ func (s *Store) applyBulk(ctx context.Context, userID int64, ids []int64, change
 	if err != nil {
 		return 0, time.Time{}, classify("models: bulk change", err)
 	}
+	s.tasksChanged(ctx, userID)
 	if !change.Delete {
 		at = time.Time{}
 	}

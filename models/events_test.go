@@ -68,6 +68,27 @@ func TestTaskEventsReachOnlyTheOwner(t *testing.T) {
 	quiet(t, bobSub, "Alice's create")
 }
 
+// TestBulkChangesAndImportsAreEvents: the writes that change many tasks
+// at once tell the owner too. (On SQLite events are delivered as they are
+// published, so each wait below is for that write's own event.)
+func TestBulkChangesAndImportsAreEvents(t *testing.T) {
+	t.Parallel()
+	s := dbtest.New(t)
+	ctx := t.Context()
+	ann := newUser(t, s, "ann@example.com")
+	ids := []int64{newTask(t, s, ann.ID, "Bulk one").ID, newTask(t, s, ann.ID, "Bulk two").ID}
+	sub := subscribe(t, s, ann.ID)
+	done := models.StatusCompleted
+	if _, err := s.ApplyBulk(ctx, ann.ID, ids, models.BulkChange{Status: &done}); err != nil {
+		t.Fatal(err)
+	}
+	received(t, sub, "a bulk change")
+	if _, err := s.ImportTasks(ctx, ann.ID, []models.TaskInput{{Title: "Imported"}}); err != nil {
+		t.Fatal(err)
+	}
+	received(t, sub, "an import")
+}
+
 // TestTaskEventsCrossInstances: on PostgreSQL a write through one store
 // (instance) reaches a subscriber of another on the same database.
 func TestTaskEventsCrossInstances(t *testing.T) {

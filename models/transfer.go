@@ -113,5 +113,6 @@ func (s *Store) ImportTasks(ctx context.Context, userID int64, ins []TaskInput) 
 		// A foreign key failure means the owner no longer exists.
 		return 0, classify("models: import tasks", err)
 	}
+	s.tasksChanged(ctx, userID)
 	return len(tasks), nil
 }
