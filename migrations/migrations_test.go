@@ -16,7 +16,7 @@ import (
 )
 
 // The versions both dialects share, oldest first.
-var wantVersions = []int64{202512301000, 202512301001, 202611261800, 202612021000, 202612021200, 202612021300, 202612021400, 202612071000}
+var wantVersions = []int64{202512301000, 202512301001, 202611261800, 202612021000, 202612021200, 202612021300, 202612021400, 202612071000, 202612071200}
 
 // schemaObjects lists what the migrations create: tables, indexes,
 // triggers and functions, by name, leaving out goose's own table.
@@ -51,7 +51,10 @@ func wantObjects(dialect migrations.Dialect) []string {
 	if dialect == migrations.Postgres {
 		objs = append(objs, "function update_updated_at_column",
 			"index tasks_pkey", "index users_email_key", "index users_pkey",
-			"index sessions_pkey", "index sessions_token_hash_key")
+			"index sessions_pkey", "index sessions_token_hash_key",
+			// Issue 14: the state several instances share (PostgreSQL only).
+			"table rate_limit_buckets", "index rate_limit_buckets_pkey", "index idx_rate_limit_buckets_tat",
+			"table app_secrets", "index app_secrets_pkey")
 	}
 	slices.Sort(objs)
 	return objs

@@ -49,6 +49,11 @@ func catalog(t *testing.T, db *sql.DB, dialect migrations.Dialect) []string {
 	return lines
 }
 
+// noOpOn lists the versions that change nothing on a dialect, on
+// purpose: 202612071200 creates the state several instances share on
+// PostgreSQL, which a SQLite file (one process) keeps in the process.
+var noOpOn = map[migrations.Dialect][]int64{migrations.SQLite: {202612071200}}
+
 // TestEachMigrationDownThenUp steps down one migration at a time from the
 // top. After each Down the schema must be exactly the one the previous
 // version had, and applying the migration again must give back exactly the
@@ -72,8 +77,9 @@ func TestEachMigrationDownThenUp(t *testing.T) {
 			t.Fatalf("up to %d: %v", v, err)
 		}
 		at = append(at, snapshot())
-		if slices.Equal(at[len(at)-1], at[len(at)-2]) {
-			t.Fatalf("migration %d changed nothing in the catalog", v)
+		if slices.Equal(at[len(at)-1], at[len(at)-2]) != slices.Contains(noOpOn[s.Dialect()], v) {
+			t.Fatalf("migration %d: changed the catalog %v, want %v", v,
+				!slices.Equal(at[len(at)-1], at[len(at)-2]), !slices.Contains(noOpOn[s.Dialect()], v))
 		}
 	}
 

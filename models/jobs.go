@@ -20,6 +20,10 @@ const SessionPurgeInterval = time.Hour
 // was given.
 const AccountPurgeInterval = time.Hour
 
+// BucketPurgeInterval is how often rate-limit buckets that are full again
+// are deleted (PostgreSQL; on SQLite the limiter forgets them itself).
+const BucketPurgeInterval = 10 * time.Minute
+
 // RegisterJobs adds the periodic work on the data this package owns.
 func (s *Store) RegisterJobs(sch *schedule.Scheduler) {
 	sch.Add(schedule.Job{
@@ -45,6 +49,16 @@ func (s *Store) RegisterJobs(sch *schedule.Scheduler) {
 			return fmt.Sprintf("would erase %d %s with their %d %s", users, plural(users, "account", "accounts"), tasks, plural(tasks, "task", "tasks")), nil
 		},
 	})
+	if s.SharesRateLimits() {
+		sch.Add(schedule.Job{
+			Name:  "purge-full-rate-limit-buckets",
+			Every: BucketPurgeInterval,
+			Run: func(ctx context.Context) error {
+				_, err := s.PurgeFullBuckets(ctx)
+				return err
+			},
+		})
+	}
 }
 
 // Exclusive runs fn unless another instance is running the job called

@@ -23,12 +23,9 @@ func TestRegisteredJobsPurgeExpiredSessions(t *testing.T) {
 
 	sch := schedule.New(s, nil)
 	s.RegisterJobs(sch)
-	jobs := sch.Jobs()
-	if len(jobs) < 1 || jobs[0].Name != "purge-expired-sessions" {
-		t.Fatalf("registered jobs = %v", jobs)
-	}
+	job := registeredJob(t, sch, "purge-expired-sessions")
 	for range 2 { // idempotent
-		if ran, err := sch.RunOnce(t.Context(), jobs[0]); !ran || err != nil {
+		if ran, err := sch.RunOnce(t.Context(), job); !ran || err != nil {
 			t.Fatalf("RunOnce = %v, %v", ran, err)
 		}
 	}
@@ -38,6 +35,18 @@ func TestRegisteredJobsPurgeExpiredSessions(t *testing.T) {
 	if !live(t, s, liveTok, now) {
 		t.Error("the purge ended a live session")
 	}
+}
+
+// registeredJob is the job called name that the scheduler holds.
+func registeredJob(t *testing.T, sch *schedule.Scheduler, name string) schedule.Job {
+	t.Helper()
+	for _, j := range sch.Jobs() {
+		if j.Name == name {
+			return j
+		}
+	}
+	t.Fatalf("no job %q among %v", name, sch.Jobs())
+	return schedule.Job{}
 }
 
 // Two instances (two stores on one database) never run the same job at

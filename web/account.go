@@ -46,7 +46,7 @@ type AccountHandler struct {
 // NewAccountHandler returns the account handlers.
 func NewAccountHandler(store accountStore, limits RateLimits, hashing *hashGate, now func() time.Time) *AccountHandler {
 	limits.setDefaults()
-	return &AccountHandler{store: store, passwordChecks: newLimiter(limits.PerAccount), hashing: hashing, now: now}
+	return &AccountHandler{store: store, passwordChecks: limits.limiter("password-check", limits.PerAccount), hashing: hashing, now: now}
 }
 
 // Routes registers the account routes on a signed-in group.

@@ -62,10 +62,10 @@ func newAuthHandler(store authStore, cfg authConfig) (*AuthHandler, error) {
 		registrationClosed: cfg.registrationClosed,
 		hashing:            cfg.hashing,
 		devices:            cfg.devices,
-		loginIP:            newLimiter(cfg.limits.LoginPerIP),
-		registerIP:         newLimiter(cfg.limits.RegisterPerIP),
-		account:            newLimiter(cfg.limits.PerAccount),
-		device:             newLimiter(cfg.limits.PerDevice),
+		loginIP:            cfg.limits.limiter("login-ip", cfg.limits.LoginPerIP),
+		registerIP:         cfg.limits.limiter("register-ip", cfg.limits.RegisterPerIP),
+		account:            cfg.limits.limiter("account", cfg.limits.PerAccount),
+		device:             cfg.limits.limiter("device", cfg.limits.PerDevice),
 	}, nil
 }
 
@@ -248,10 +248,16 @@ func (h *AuthHandler) login(c echo.Context) error {
 		return render(c, http.StatusUnprocessableEntity, views.Login(f.view()), nil)
 	}
 	if err != nil {
-		refund() // nothing was tried
+		// Nothing was tried; the error that stopped it is the one to report.
+		if rerr := refund(); rerr != nil {
+			h.logger.Warn("web: sign-in", "err", rerr)
+		}
 		return err
 	}
-	refund()
+	if err := refund(); err != nil {
+		// The owner signs in all the same; the token stays spent.
+		h.logger.Warn("web: sign-in", "err", err)
+	}
 	if err := h.devices.issue(c, email); err != nil {
 		return fmt.Errorf("web: device cookie: %w", err)
 	}

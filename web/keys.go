@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/hkdf"
 	"crypto/rand"
 	"crypto/sha256"
@@ -51,6 +52,35 @@ func SessionKeys(secret, dataDir string) ([][]byte, error) {
 		keys = append(keys, hashKey, blockKey)
 	}
 	return keys, nil
+}
+
+// sessionSecretName names the generated session secret in a store that
+// keeps secrets (models.Store.SharedSecret).
+const sessionSecretName = "session"
+
+// ErrSecretStore is SessionKeysFor's error when the store could not give
+// the generated secret: a database problem, not a configuration one.
+var ErrSecretStore = errors.New("web: read or store the generated session secret")
+
+// secretStore is what SessionKeysFor needs of the store.
+type secretStore interface {
+	SharesSecrets() bool
+	SharedSecret(ctx context.Context, name string) (string, error)
+}
+
+// SessionKeysFor is SessionKeys for a server on store. With no secret, a
+// store that keeps secrets for every instance (PostgreSQL) generates the
+// session secret once and every instance on it uses that one, so several
+// instances need no configuration to accept each other's cookies; other
+// stores (SQLite: one process) use the file under dataDir.
+func SessionKeysFor(ctx context.Context, store secretStore, secret, dataDir string) ([][]byte, error) {
+	if strings.TrimSpace(secret) == "" && store.SharesSecrets() {
+		var err error
+		if secret, err = store.SharedSecret(ctx, sessionSecretName); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrSecretStore, err)
+		}
+	}
+	return SessionKeys(secret, dataDir)
 }
 
 func loadOrCreateSecret(dataDir string) (string, error) {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"taskapp/models/dbtest"
 )
 
 func TestSessionKeysGeneratedOnceAndKept(t *testing.T) {
@@ -86,5 +88,49 @@ func TestSessionKeysFromSecret(t *testing.T) {
 		if _, err := SessionKeys(bad, ""); err == nil {
 			t.Errorf("SessionKeys(%q) accepted a secret under %d characters", bad, minSecretLen)
 		}
+	}
+}
+
+// TestSessionKeysForTheStore: with SESSION_SECRET unset, instances on one
+// PostgreSQL database (two data directories, as on two machines) derive
+// the same keys from the secret the database keeps, and write no file; on
+// SQLite the key is the file in the data directory. A set secret wins
+// either way.
+func TestSessionKeysForTheStore(t *testing.T) {
+	t.Parallel()
+	s := dbtest.New(t)
+	dirA, dirB := t.TempDir(), t.TempDir()
+	a, err := SessionKeysFor(t.Context(), s, "", dirA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := SessionKeysFor(t.Context(), s, "", dirB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, statErr := os.Stat(filepath.Join(dirA, sessionKeyFile))
+	if s.SharesSecrets() {
+		if !slices.EqualFunc(a, b, slices.Equal) {
+			t.Error("two instances on one PostgreSQL database derived different keys")
+		}
+		if statErr == nil {
+			t.Error("a key file was written although the database keeps the secret")
+		}
+	} else {
+		if slices.Equal(a[0], b[0]) {
+			t.Error("two SQLite data directories share a key")
+		}
+		if statErr != nil {
+			t.Errorf("no key file on SQLite: %v", statErr)
+		}
+	}
+	set := strings.Repeat("z", minSecretLen)
+	fromEnv, err := SessionKeysFor(t.Context(), s, set, dirA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := SessionKeys(set, "")
+	if !slices.EqualFunc(fromEnv, want, slices.Equal) {
+		t.Error("SESSION_SECRET did not win over the generated secret")
 	}
 }

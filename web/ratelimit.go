@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"net/http"
 	"net/netip"
@@ -9,6 +11,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"taskapp/models"
 )
 
 // RateLimit is a token bucket: Burst attempts at once, then one more every
@@ -35,6 +39,11 @@ type RateLimits struct {
 	// to the account before (it holds a device cookie): its own
 	// allowance, which guesses from elsewhere cannot use up.
 	PerDevice RateLimit
+
+	// buckets keeps the limits' token buckets; New sets it from the
+	// store (bucketsFor), and nil means this process (tests that build a
+	// handler alone).
+	buckets tokenBuckets
 }
 
 // Default limits: a person who mistypes a few times never notices; a
@@ -59,13 +68,109 @@ func (l *RateLimits) setDefaults() {
 	set(&l.RegisterPerIP, defaultRateLimits.RegisterPerIP)
 	set(&l.PerAccount, defaultRateLimits.PerAccount)
 	set(&l.PerDevice, defaultRateLimits.PerDevice)
+	if l.buckets == nil {
+		l.buckets = processBuckets{}
+	}
 }
 
-// limiter keeps one token bucket per key (an address, an email). Buckets
-// unused long enough to have filled up again are dropped: a new bucket is
-// full too, so forgetting them changes nothing but memory.
+// limiter returns the limit called name, whose buckets are kept where l
+// keeps them. The name tells the limits apart in a shared store.
+func (l RateLimits) limiter(name string, limit RateLimit) *limiter {
+	lim := newLimiter(limit)
+	lim.name = name
+	if l.buckets != nil {
+		lim.store = l.buckets
+	}
+	return lim
+}
+
+// tokenBuckets is where the rate limits' token buckets are kept. It is the
+// one seam between the handlers' limits (takeTokens, reserveTokens) and
+// their storage, so no handler knows which it uses:
+//
+//   - processBuckets, in this process's memory: SQLite, where one process
+//     owns the database and so sees every attempt;
+//   - databaseBuckets, in PostgreSQL: several instances behind a load
+//     balancer each see some of the attempts, and count them together.
+type tokenBuckets interface {
+	// take takes a token from each key's bucket, or, when one is empty,
+	// from none: then ok is false and wait says how long until it has one.
+	take(ctx context.Context, keys []limitKey) (ok bool, wait time.Duration, err error)
+	// giveBack returns a token that take took from each key's bucket.
+	giveBack(ctx context.Context, keys []limitKey) error
+}
+
+// bucketStore is what databaseBuckets needs of the store.
+type bucketStore interface {
+	SharesRateLimits() bool
+	TakeTokens(ctx context.Context, buckets []models.TokenBucket) (bool, time.Duration, error)
+	ReturnTokens(ctx context.Context, buckets []models.TokenBucket) error
+}
+
+// bucketsFor keeps the buckets in store when it shares them between
+// instances (PostgreSQL), in this process otherwise (SQLite).
+func bucketsFor(store bucketStore) tokenBuckets {
+	if store.SharesRateLimits() {
+		return databaseBuckets{store: store}
+	}
+	return processBuckets{}
+}
+
+// processBuckets keeps each limit's buckets in its limiter's map.
+type processBuckets struct{}
+
+func (processBuckets) take(_ context.Context, keys []limitKey) (bool, time.Duration, error) {
+	now := time.Now()
+	for i, k := range keys {
+		ok, wait := k.l.allow(k.key, now)
+		if ok {
+			continue
+		}
+		for _, taken := range keys[:i] {
+			taken.l.refund(taken.key, now)
+		}
+		return false, wait, nil
+	}
+	return true, 0, nil
+}
+
+func (processBuckets) giveBack(_ context.Context, keys []limitKey) error {
+	now := time.Now()
+	for _, k := range keys {
+		k.l.refund(k.key, now)
+	}
+	return nil
+}
+
+// databaseBuckets keeps the buckets in PostgreSQL: one upsert, one round
+// trip, per attempt (models.Store.TakeTokens).
+type databaseBuckets struct{ store bucketStore }
+
+func (d databaseBuckets) take(ctx context.Context, keys []limitKey) (bool, time.Duration, error) {
+	return d.store.TakeTokens(ctx, tokenBucketsOf(keys))
+}
+
+func (d databaseBuckets) giveBack(ctx context.Context, keys []limitKey) error {
+	return d.store.ReturnTokens(ctx, tokenBucketsOf(keys))
+}
+
+func tokenBucketsOf(keys []limitKey) []models.TokenBucket {
+	b := make([]models.TokenBucket, len(keys))
+	for i, k := range keys {
+		b[i] = models.TokenBucket{Limit: k.l.name, Key: k.key, Burst: k.l.limit.Burst, Every: k.l.limit.Every}
+	}
+	return b
+}
+
+// limiter is one limit: one token bucket per key (an address, an email),
+// kept where store keeps them. In this process (processBuckets) the
+// buckets are the map below; buckets unused long enough to have filled up
+// again are dropped: a new bucket is full too, so forgetting them changes
+// nothing but memory.
 type limiter struct {
+	name  string
 	limit RateLimit
+	store tokenBuckets
 	idle  time.Duration // a bucket unused this long is full again
 
 	mu        sync.Mutex
@@ -96,6 +201,7 @@ const maxKeyLen = 1024
 func newLimiter(l RateLimit) *limiter {
 	return &limiter{
 		limit:   l,
+		store:   processBuckets{},
 		idle:    time.Duration(l.Burst) * l.Every,
 		buckets: map[string]*bucket{},
 	}
@@ -174,27 +280,29 @@ func takeTokens(c echo.Context, keys ...limitKey) error {
 
 // reserveTokens is takeTokens that also returns a function giving the
 // tokens back, for attempts that turn out to cost nothing (a successful
-// sign-in).
-func reserveTokens(c echo.Context, keys ...limitKey) (refund func(), err error) {
-	now := time.Now()
-	refund = func() {
-		for _, k := range keys {
-			k.l.refund(k.key, now)
-		}
+// sign-in). The keys of one call belong to limits of one handler, which
+// keep their buckets in one place.
+func reserveTokens(c echo.Context, keys ...limitKey) (refund func() error, err error) {
+	if len(keys) == 0 {
+		return func() error { return nil }, nil
 	}
-	for i, k := range keys {
-		ok, wait := k.l.allow(k.key, now)
-		if ok {
-			continue
-		}
-		for _, taken := range keys[:i] {
-			taken.l.refund(taken.key, now)
-		}
+	ctx := c.Request().Context()
+	buckets := keys[0].l.store
+	ok, wait, err := buckets.take(ctx, keys)
+	if err != nil {
+		return nil, fmt.Errorf("web: rate limit: %w", err)
+	}
+	if !ok {
 		secs := max(1, int(math.Ceil(wait.Seconds())))
 		c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
 		return nil, echo.NewHTTPError(http.StatusTooManyRequests, "rate limited")
 	}
-	return refund, nil
+	return func() error {
+		if err := buckets.giveBack(ctx, keys); err != nil {
+			return fmt.Errorf("web: rate limit: give a token back: %w", err)
+		}
+		return nil
+	}, nil
 }
 
 // addressKey is the rate-limit key for a client address: an IPv4 address

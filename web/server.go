@@ -115,6 +115,7 @@ func New(cfg Config, store *models.Store, assets *static.Assets) (*echo.Echo, er
 		return nil, fmt.Errorf("web: SECURE_COOKIES %w", err)
 	}
 	proxies := trustedProxies(cfg.TrustedProxies)
+	cfg.RateLimits.buckets = bucketsFor(store)
 	sessions := newSessionManager(cfg, proxies, store)
 
 	e := echo.New()

@@ -84,7 +84,10 @@ func serve(ctx context.Context, cfg serveConfig, store *models.Store, logger *sl
 	jobsDone := make(chan struct{})
 	go func() { defer close(jobsDone); newScheduler(store, cfg.Retention, logger).Run(jobsCtx) }()
 	defer func() { stopJobs(); <-jobsDone }()
-	keys, err := web.SessionKeys(cfg.SessionSecret, cfg.DataDir)
+	keys, err := web.SessionKeysFor(ctx, store, cfg.SessionSecret, cfg.DataDir)
+	if errors.Is(err, web.ErrSecretStore) {
+		return fmt.Errorf("serve: %w", err)
+	}
 	if err != nil {
 		return &usageError{msg: err.Error()}
 	}
