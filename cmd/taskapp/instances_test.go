@@ -25,11 +25,25 @@ import (
 type instance struct {
 	base string
 	cmd  *exec.Cmd
+	dir  string // its working directory
+}
+
+// withoutEnv is env without the variable called name.
+func withoutEnv(env []string, name string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
 
 // startInstance runs bin serve on a free loopback port and waits for
 // /readyz; the process is stopped (SIGTERM, as an orchestrator does) when
-// the test ends.
+// the test ends. It runs in a directory of its own (its ./data, as on a
+// machine of its own) and without SESSION_SECRET: the instances must
+// agree on the session key through the database alone.
 func startInstance(t *testing.T, bin, dbURL, logPath string) *instance {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -43,8 +57,9 @@ func startInstance(t *testing.T, bin, dbURL, logPath string) *instance {
 		t.Fatal(err)
 	}
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), "DATABASE_URL="+dbURL, "LISTEN_ADDR="+addr,
-		"SESSION_SECRET="+strings.Repeat("s", 32), "SECURE_COOKIES=false")
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(withoutEnv(os.Environ(), "SESSION_SECRET"), "DATABASE_URL="+dbURL, "LISTEN_ADDR="+addr,
+		"SECURE_COOKIES=false")
 	cmd.Stdout, cmd.Stderr = logf, logf
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -58,7 +73,7 @@ func startInstance(t *testing.T, bin, dbURL, logPath string) *instance {
 			t.Logf("%s log:\n%s", addr, b)
 		}
 	})
-	in := &instance{base: "http://" + addr, cmd: cmd}
+	in := &instance{base: "http://" + addr, cmd: cmd, dir: cmd.Dir}
 	for deadline := time.Now().Add(60 * time.Second); ; {
 		resp, err := http.Get(in.base + "/readyz")
 		if err == nil {
@@ -75,9 +90,12 @@ func startInstance(t *testing.T, bin, dbURL, logPath string) *instance {
 }
 
 // TestSeveralInstancesShareOneDatabase: three instances behind a
-// round-robin proxy, one PostgreSQL. A session made through the proxy
-// works on every instance, and a change made through instance A reaches
-// an event stream connected to instance C.
+// round-robin proxy, one PostgreSQL, no SESSION_SECRET. A session made
+// through the proxy works on every instance (they share the generated
+// key and the sessions); a change made through instance A reaches an
+// event stream connected to instance C; wrong passwords spread over the
+// three instances hit one limit; signing out through one instance ends
+// the session on all.
 func TestSeveralInstancesShareOneDatabase(t *testing.T) {
 	if !dbtest.Postgres() {
 		t.Skip("several instances share PostgreSQL only; set " + dbtest.EnvURL)
@@ -183,4 +201,75 @@ func TestSeveralInstancesShareOneDatabase(t *testing.T) {
 		t.Fatalf("create through A: status %d", st)
 	}
 	waitLine("event: tasks")
+	cancel()
+
+	// No instance wrote a key file: the key is the database's.
+	for _, in := range instances {
+		if _, err := os.Stat(filepath.Join(in.dir, "data", "session.key")); err == nil {
+			t.Errorf("%s wrote a session key file; the instances should share the database's", in.base)
+		}
+	}
+
+	// Wrong passwords for Ann from another browser, through the proxy:
+	// the account allows 5 failures (the default), whichever instances
+	// they reach, and the sixth is refused although no instance has seen
+	// more than two.
+	guestJar, _ := cookiejar.New(nil)
+	guest := &http.Client{Jar: guestJar, CheckRedirect: client.CheckRedirect}
+	_, page = func() (int, string) {
+		resp, err := guest.Get(proxy.URL + "/login")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(body)
+	}()
+	guestCSRF := csrfMeta.FindStringSubmatch(page)
+	if guestCSRF == nil {
+		t.Fatal("no CSRF token on the sign-in page")
+	}
+	wrong := func() int {
+		t.Helper()
+		resp, err := guest.PostForm(proxy.URL+"/login", url.Values{"email": {"ann@example.com"},
+			"password": {"not Ann's password"}, "_csrf": {guestCSRF[1]}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for i := range 5 {
+		if st := wrong(); st != http.StatusUnprocessableEntity {
+			t.Fatalf("wrong password %d: status %d, want 422", i+1, st)
+		}
+	}
+	if st := wrong(); st != http.StatusTooManyRequests {
+		t.Fatalf("sixth wrong password over three instances: status %d, want 429 (one shared limit)", st)
+	}
+
+	// Sign out through B: A and C no longer accept the session, even
+	// from a client that kept the cookie (the browser drops it; a thief
+	// would not).
+	u, _ := url.Parse(a.base)
+	kept := jar.Cookies(u)
+	if st := post(b.base, "/logout", url.Values{}, csrf); st != http.StatusSeeOther {
+		t.Fatalf("sign out through B: status %d", st)
+	}
+	noRedirect := &http.Client{CheckRedirect: client.CheckRedirect}
+	for _, in := range []*instance{a, c} {
+		req, _ := http.NewRequest(http.MethodGet, in.base+"/tasks", nil)
+		for _, ck := range kept {
+			req.AddCookie(ck)
+		}
+		resp, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther && resp.StatusCode != http.StatusFound {
+			t.Errorf("GET /tasks on %s with the cookie kept from before signing out through B: status %d, want a redirect to sign in",
+				in.base, resp.StatusCode)
+		}
+	}
 }
