@@ -18,8 +18,9 @@ import (
 // Defaults for the settings product.md names.
 const (
 	defaultListenAddr = "127.0.0.1:8080"
-	// defaultDataDir holds the generated session secret when the database
-	// is PostgreSQL; with SQLite it is the database file's directory.
+	// defaultDataDir is the data directory on PostgreSQL, where the
+	// generated session secret is in the database (web.SessionKeysFor);
+	// with SQLite it is the database file's directory, which holds it.
 	defaultDataDir = "data"
 )
 
@@ -29,7 +30,7 @@ type serveConfig struct {
 	Addr string
 	// SessionSecret signs and encrypts session cookies; a comma-separated
 	// list allows key rotation. Empty means generate one and keep it in
-	// DataDir.
+	// the database (PostgreSQL) or DataDir (SQLite).
 	SessionSecret string
 	// SecureCookies is "auto", "true" or "false" (SECURE_COOKIES); ""
 	// leaves web's default, auto.
