@@ -342,7 +342,8 @@
   // instance) re-fetches the region at the page's own URL, so its filter,
   // search and page stay as they are. While an inline edit is open the
   // region is left alone and the row says it changed elsewhere; the
-  // refresh runs once the edit closes. A reconnect refreshes too, as
+  // refresh runs once the edit closes. Rows ticked for a bulk action stay
+  // ticked. A reconnect refreshes too, as
   // events may have been missed meanwhile.
   var region = document.getElementById('task-region');
   var streamURL = region && region.getAttribute('data-live');
@@ -357,11 +358,16 @@
       }
       pending = false;
       var focus = focusKey(document.activeElement);
+      // Ticked rows (for a bulk action) are input in progress too: the
+      // rows still there stay ticked.
+      var ticked = boxes().filter(function (b) { return b.checked; }).map(function (b) { return b.value; });
       window.htmx.ajax('GET', location.pathname + location.search, {
         target: '#task-region',
         swap: 'outerHTML',
         headers: { 'X-Live-Refresh': 'true' }
       }).then(function () {
+        boxes().forEach(function (b) { b.checked = ticked.indexOf(b.value) >= 0; });
+        countSelected();
         restoreFocus(focus);
       });
     };

@@ -78,6 +78,21 @@ func TestLiveUpdatesAcrossTabs(t *testing.T) {
 	phone.checkMarker("the list catching up after the edit")
 	phone.checkA11y("the list after live updates")
 
+	// Rows ticked for a bulk action stay ticked through a refresh.
+	phone.click("#bulk-actions > summary")
+	tick := "#" + phone.rowID("Second from the laptop") + " .task-select"
+	phone.waitUntil("checkboxes to show", `getComputedStyle(document.querySelector(".task-select")).display !== "none"`)
+	phone.click(tick)
+	phone.waitText("[data-bulk-count]", "1 task selected")
+	laptop.addTask("Fourth from the laptop")
+	phone.waitTitles("Fourth from the laptop", "Third from the laptop", "Second from the laptop")
+	phone.settled()
+	if !eval[bool](phone, `document.querySelector(`+"`"+tick+"`"+`).checked`) {
+		t.Error("phone: a row ticked for a bulk action was unticked by a live update")
+	}
+	phone.waitText("[data-bulk-count]", "1 task selected")
+	phone.checkMarker("a live update during a selection")
+
 	// Bob's page made no list fetch: no event of Ann's reached it.
 	bob.expectTitles()
 	if n := bob.listFetches(); n != 0 {
