@@ -137,6 +137,13 @@ func (h *EventsHandler) stream(c echo.Context) error {
 			// when it is back, and refreshes then.
 			return nil
 		case <-sub.C:
+			// A session ended since the stream opened hears no more (the
+			// browser's reconnect then finds itself signed out). When the
+			// database cannot say, the event goes out: the refresh it
+			// causes checks the session as every request does.
+			if ok, _ := sessionFrom(c).stillSignedIn(c); !ok {
+				return nil
+			}
 			msg = streamTasks
 		case <-beat.C:
 			msg = streamHeartbeat

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"taskapp/models"
 	"taskapp/views"
 )
 
@@ -140,6 +141,32 @@ func TestEventsSkipThePageThatMadeTheChange(t *testing.T) {
 	for range 3 {
 		if f := laptop.next(); !strings.HasPrefix(f, ":") {
 			t.Fatalf("the laptop's page heard its own change: %q", f)
+		}
+	}
+}
+
+// A stream whose session ends elsewhere (signed out in another tab, ended
+// from the account page, on another instance) hears no more: at the next
+// change it ends instead of telling the browser.
+func TestEventStreamEndsWithItsSession(t *testing.T) {
+	app := newTestApp(t)
+	alice := app.taskUser("alice@example.com")
+	tab := alice.openEvents(app.srv.URL)
+	if _, err := app.store.DeleteSessions(app.ctx(), alice.id, 0); err != nil {
+		t.Fatal(err)
+	}
+	app.addTask(alice.id, "Made after the session ended", "", models.StatusPending)
+	for {
+		select {
+		case f, ok := <-tab.frames:
+			if !ok {
+				return // ended, as it should
+			}
+			if !strings.HasPrefix(f, ":") {
+				t.Fatalf("an ended session's stream sent %q", f)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatal("the stream of an ended session is still open")
 		}
 	}
 }

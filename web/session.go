@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -193,6 +194,26 @@ func (s *session) end(c echo.Context) error {
 	}
 	s.reset()
 	return nil
+}
+
+// stillSignedIn asks the store again whether the session this request
+// signed in with exists. A long-lived request (an event stream) asks
+// before it tells the browser anything, so that a session ended elsewhere
+// (signed out, ended from the account page, on any instance) hears
+// nothing more. An error says nothing either way.
+func (s *session) stillSignedIn(c echo.Context) (bool, error) {
+	token, _ := s.raw.Values[keySID].(string)
+	if token == "" || s.record == nil {
+		return false, nil
+	}
+	_, _, err := s.m.store.SessionByToken(c.Request().Context(), token, s.m.now())
+	switch {
+	case errors.Is(err, models.ErrNotFound):
+		return false, nil
+	case err != nil:
+		return true, fmt.Errorf("web: check the session: %w", err)
+	}
+	return true, nil
 }
 
 // recordID is the id of the signed-in session's record, or 0.
