@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"taskapp/models"
+	"taskapp/models/dbtest"
 )
 
 // signOutAndBackIn leaves b signed out with a device cookie for email, as
@@ -212,4 +215,37 @@ func TestAccountPasswordPathsWaitForTheHashGate(t *testing.T) {
 	wantRedirect(t, changePassword(b, "correct horse battery", "brand new secret", "brand new secret"), "/account")
 	b.get("/account")
 	wantRedirect(t, b.post("/account/delete", url.Values{"password": {"brand new secret"}}), "/login")
+}
+
+// TestSignInLimitSharedBetweenInstances: two routers on one PostgreSQL
+// database, as two instances behind a load balancer, count one account's
+// failed sign-ins together: three failures spread over both, and the
+// fourth is refused on either.
+func TestSignInLimitSharedBetweenInstances(t *testing.T) {
+	t.Parallel()
+	if !dbtest.Postgres() {
+		t.Skip("instances share rate limits through PostgreSQL; on SQLite one process counts them")
+	}
+	dbURL := dbtest.URL(t)
+	open := func() *models.Store {
+		s, err := models.Open(t.Context(), models.Config{URL: dbURL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		if _, err := s.Migrate(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	limits := func(c *Config) { c.RateLimits = RateLimits{PerAccount: RateLimit{Burst: 3, Every: time.Hour}} }
+	one, two := newTestAppOn(t, open(), limits).browser(), newTestAppOn(t, open(), limits).browser()
+	wrong := func() url.Values { return url.Values{"email": {"target@example.com"}, "password": {"a guess"}} }
+	for i, b := range []*browser{one, two, one} {
+		b.get("/login")
+		if p := b.post("/login", wrong()); p.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("failure %d: status %d, want 422", i+1, p.StatusCode)
+		}
+	}
+	want429(t, two.post("/login", wrong()), time.Hour)
 }
