@@ -69,7 +69,8 @@ func TestTaskEventsReachOnlyTheOwner(t *testing.T) {
 }
 
 // TestBulkChangesAndImportsAreEvents: the writes that change many tasks
-// at once tell the owner too. (On SQLite events are delivered as they are
+// at once, and those that bring tasks back from the trash, tell the owner
+// too. (On SQLite events are delivered as they are
 // published, so each wait below is for that write's own event.)
 func TestBulkChangesAndImportsAreEvents(t *testing.T) {
 	t.Parallel()
@@ -87,6 +88,25 @@ func TestBulkChangesAndImportsAreEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	received(t, sub, "an import")
+
+	// Tasks coming back from the trash are back in the lists.
+	at, err := s.DeleteTask(ctx, ann.ID, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	received(t, sub, "a delete")
+	if _, err := s.UndoDeletion(ctx, ann.ID, at); err != nil {
+		t.Fatal(err)
+	}
+	received(t, sub, "an undo")
+	if _, err := s.DeleteTask(ctx, ann.ID, ids[1]); err != nil {
+		t.Fatal(err)
+	}
+	received(t, sub, "another delete")
+	if _, err := s.RestoreTasks(ctx, ann.ID, []int64{ids[1]}); err != nil {
+		t.Fatal(err)
+	}
+	received(t, sub, "a restore from the trash")
 }
 
 // TestTaskEventsCrossInstances: on PostgreSQL a write through one store

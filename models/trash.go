@@ -76,6 +76,7 @@ func (s *Store) RestoreTasks(ctx context.Context, userID int64, ids []int64) (in
 	if err != nil {
 		return 0, classify("models: restore tasks", err)
 	}
+	s.tasksChanged(ctx, userID)
 	return len(ids), nil
 }
 
@@ -93,6 +94,7 @@ func (s *Store) UndoDeletion(ctx context.Context, userID int64, at time.Time) (i
 	if res.RowsAffected == 0 {
 		return 0, fmt.Errorf("models: undo deletion: %w", ErrNotFound)
 	}
+	s.tasksChanged(ctx, userID)
 	return int(res.RowsAffected), nil
 }
 
