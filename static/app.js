@@ -148,14 +148,17 @@
   // toggle marks the row completed, or pending when it already is,
   // through its status form (a change event makes htmx send it).
   function toggle(row) {
-    var select = row.querySelector('select[name="status"]');
+    var select = row.querySelector('.task-actions select');
     if (!select) {
       return;
     }
     select.value = select.value === 'completed' ? 'pending' : 'completed';
     currentID = row.id;
     select.dispatchEvent(new Event('change', {bubbles: true}));
+    // Without htmx, submit the shared row form to this row's task, as
+    // its Update button would.
     if (!window.htmx && select.form) {
+      select.form.action = select.getAttribute('hx-patch');
       select.form.requestSubmit();
     }
   }
@@ -214,7 +217,7 @@
         break;
       case 'Delete':
       case '#':
-        var del = row && row.querySelector('.task-actions form[method="get"] button');
+        var del = row && row.querySelector('.task-actions button[hx-delete]');
         if (del) {
           del.click();
         }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -53,32 +54,51 @@ func TestTaskRowRendersEveryRowTheSame(t *testing.T) {
 	if rows.Length() != 3 {
 		t.Fatalf("%d rows", rows.Length())
 	}
+	// The rows' controls join two forms outside the list: the status and
+	// done form posts, with the token once; Delete is a GET to its
+	// confirmation page, which must not put the token in a URL. Both
+	// return to the list shown.
+	post, get := doc.Find("form#"+RowFormID), doc.Find("form#"+DeleteFormID)
+	if post.AttrOr("method", "") != "post" || get.AttrOr("method", "") != "get" {
+		t.Fatalf("shared forms: row form %q, delete form %q", post.AttrOr("method", ""), get.AttrOr("method", ""))
+	}
+	if v := post.Find(`input[name="_csrf"]`).AttrOr("value", ""); v != "token-token-token" {
+		t.Errorf("row form's CSRF %q", v)
+	}
+	if get.Find(`input[name="_csrf"]`).Length() != 0 {
+		t.Error("the delete form, a GET, carries the CSRF token")
+	}
+	for _, f := range []*goquery.Selection{post, get} {
+		if got := f.Find(`input[name="back"]`).AttrOr("value", ""); got != "/tasks?q=task" {
+			t.Errorf("form %s: back %q", f.AttrOr("id", ""), got)
+		}
+	}
+	list := doc.Find("#task-list")
+	if list.AttrOr("hx-target", "") != "closest li" || list.AttrOr("hx-swap", "") != "outerHTML" {
+		t.Error("htmx target not set on the list for its rows")
+	}
 	rows.Each(func(i int, row *goquery.Selection) {
 		task := l.Tasks[i]
-		// The status form posts; Delete is a GET to its confirmation
-		// page, which must not put the token in a URL.
-		if got := row.Find(`form[method="post"]:not(.task-done) input[name="_csrf"]`).Length(); got != 1 {
-			t.Errorf("row %d: %d CSRF fields in the status form, want 1", i, got)
+		id := strconv.FormatInt(task.ID, 10)
+		if got := row.Find("form, input[name=_csrf], input[type=hidden]").Length(); got != 0 {
+			t.Errorf("row %d: %d forms or hidden fields of its own", i, got)
 		}
-		if got := row.Find(`form[method="get"] input[name="_csrf"]`).Length(); got != 0 {
-			t.Errorf("row %d: a GET form carries the CSRF token", i)
+		sel := row.Find("select")
+		if sel.AttrOr("form", "") != RowFormID || sel.AttrOr("name", "") != "status-"+id || sel.Find("option[selected]").AttrOr("value", "") != string(task.Status) {
+			t.Errorf("row %d: status select form %q name %q", i, sel.AttrOr("form", ""), sel.AttrOr("name", ""))
 		}
-		row.Find(`input[name="_csrf"]`).Each(func(_ int, s *goquery.Selection) {
-			if v, _ := s.Attr("value"); v != "token-token-token" {
-				t.Errorf("row %d: CSRF %q", i, v)
-			}
-		})
+		done := row.Find("#task-" + id + "-done")
+		if done.AttrOr("form", "") != RowFormID || done.AttrOr("name", "") != "done-"+id || done.Is("[checked]") != (task.Status == models.StatusCompleted) {
+			t.Errorf("row %d: done box form %q name %q", i, done.AttrOr("form", ""), done.AttrOr("name", ""))
+		}
+		if del := row.Find("button[hx-delete]"); del.AttrOr("form", "") != DeleteFormID || del.AttrOr("formaction", "") != "/tasks/"+id+"/delete" {
+			t.Errorf("row %d: delete button form %q formaction %q", i, del.AttrOr("form", ""), del.AttrOr("formaction", ""))
+		}
 		if got := row.Find(".status").Text(); got != task.Status.Label() {
 			t.Errorf("row %d: badge %q, want %q", i, got, task.Status.Label())
 		}
-		if !row.HasClass("task") || row.AttrOr("hx-target", "") != "this" || row.AttrOr("hx-swap", "") != "outerHTML" {
-			t.Errorf("row %d: htmx target not set on the row", i)
-		}
 		if got := row.Find("time").Text(); got != Humanize(task.CreatedAt, l.Now) {
 			t.Errorf("row %d: time %q", i, got)
-		}
-		if got, _ := row.Find(`input[name="back"]`).Attr("value"); got != "/tasks?q=task" {
-			t.Errorf("row %d: back %q", i, got)
 		}
 	})
 }

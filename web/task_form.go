@@ -46,16 +46,37 @@ func (f *taskForm) parse(c echo.Context, all bool) error {
 		st := models.TaskStatus(*s)
 		f.patch.Status = &st
 	}
-	// A row's done checkbox: a hidden "false" comes first and the checkbox
-	// sends "true" after it when checked, so the last value is the answer.
-	if v := values["done"]; len(v) > 0 && f.patch.Status == nil {
-		st := models.CompletionStatus(v[len(v)-1] == "true")
-		f.patch.Status = &st
-		status = string(st)
+	if f.patch.Status == nil {
+		if st, ok := rowStatus(values, f.ID, models.TaskStatus(status)); ok {
+			f.patch.Status = &st
+			status = string(st)
+		}
 	}
 	f.Status = models.TaskStatus(status)
 	f.patch.DueDate = field("due_date", &f.DueDate)
 	return nil
+}
+
+// rowStatus reads a list row's controls for task id, whose stored status
+// is stored: its status select and its done checkbox, which every row
+// sends into one shared form under names carrying the task's id (see
+// views.RowFormID). The two say the same thing two ways, so whichever the
+// person changed wins, the select first; a box is checked for completed
+// and unchecked for pending (models.CompletionStatus). ok is false when
+// the request holds no row of this task.
+func rowStatus(values map[string][]string, id int64, stored models.TaskStatus) (models.TaskStatus, bool) {
+	sel := values[views.RowStatusField(id)]
+	if id == 0 || len(sel) == 0 {
+		return "", false
+	}
+	if st := models.TaskStatus(sel[0]); st != stored {
+		return st, true
+	}
+	done := len(values[views.RowDoneField(id)]) > 0
+	if done != (stored == models.StatusCompleted) {
+		return models.CompletionStatus(done), true
+	}
+	return stored, true
 }
 
 // input is a create form's fields, parsed with all set.

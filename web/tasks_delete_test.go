@@ -96,9 +96,12 @@ func TestDeleteWithoutJavaScriptAsksFirst(t *testing.T) {
 	task := app.addTask(u.id, "Maybe delete me", "", models.StatusPending)
 
 	list := u.get("/tasks?status=pending")
-	del := list.doc.Find(fmt.Sprintf(`#task-%d form[hx-delete]`, task.ID))
-	if del.AttrOr("method", "") != "get" || del.AttrOr("action", "") != path(task.ID)+"/delete" {
-		t.Fatalf("row's delete form: method %q action %q", del.AttrOr("method", ""), del.AttrOr("action", ""))
+	// The row's Delete button sends the list's shared GET form to the
+	// task's confirmation page.
+	btn := list.doc.Find(fmt.Sprintf(`#task-%d button[hx-delete]`, task.ID))
+	del := list.doc.Find("form#" + btn.AttrOr("form", "-"))
+	if del.AttrOr("method", "") != "get" || btn.AttrOr("formaction", "") != path(task.ID)+"/delete" {
+		t.Fatalf("row's delete button: form method %q, formaction %q", del.AttrOr("method", ""), btn.AttrOr("formaction", ""))
 	}
 	if del.Find(`input[name="_csrf"]`).Length() != 0 {
 		t.Error("a GET form would put the CSRF token in the URL")

@@ -184,7 +184,7 @@ func TestTodayUpcomingTabs(t *testing.T) {
 			now = tk.ID
 		}
 	}
-	p = u.hx(http.MethodPatch, path(now), doneForm(true, "/tasks?view=today"), "/tasks?view=today")
+	p = u.hx(http.MethodPatch, path(now), doneForm(t, u, now, true, "/tasks?view=today"), "/tasks?view=today")
 	if tabs := p.doc.Find(`nav#task-tabs[hx-swap-oob="true"]`); tabCount(t, tabs, "tab-today") != 1 {
 		t.Errorf("Today count after completing:\n%s", p.body)
 	}

@@ -58,10 +58,10 @@ func TestInlineEditFragments(t *testing.T) {
 	if label, _ := p.doc.Find(`a[data-autofocus]`).Attr("aria-label"); label != "Edit “Fix the bike”" {
 		t.Errorf("edit button name %q", label)
 	}
-	if label, _ := p.doc.Find(`form[hx-delete] button`).Attr("aria-label"); label != "Delete “Fix the bike”" {
+	if label, _ := p.doc.Find(`button[hx-delete]`).Attr("aria-label"); label != "Delete “Fix the bike”" {
 		t.Errorf("delete button name %q", label)
 	}
-	if confirm, _ := p.doc.Find(`form[hx-delete]`).Attr("hx-confirm"); confirm != "Delete “Fix the bike”?" {
+	if confirm, _ := p.doc.Find(`button[hx-delete]`).Attr("hx-confirm"); confirm != "Delete “Fix the bike”?" {
 		t.Errorf("hx-confirm %q", confirm)
 	}
 }

@@ -16,6 +16,6 @@ func (h *TaskHandler) show(c echo.Context) error {
 		return err
 	}
 	now, today := h.clock(c)
-	rc := views.RowContext{Now: now, Today: today, Back: originOf(c).listQuery().URL(), FocusEdit: true}
+	rc := views.RowContext{Now: now, Today: today, FocusEdit: true}
 	return render(c, http.StatusOK, h.taskPage(c, t, views.FormFromTask(t, "")), views.TaskRow(t, rc))
 }

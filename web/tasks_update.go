@@ -58,7 +58,7 @@ func (h *TaskHandler) update(c echo.Context) error {
 		// After a save from the edit form, focus goes back to the row's
 		// Edit button; a status change keeps focus on its select (htmx
 		// restores it by id).
-		rc := views.RowContext{Now: l.Now, Today: l.Today, Back: o.list.URL(), FocusEdit: c.Request().Method == http.MethodPut}
+		rc := views.RowContext{Now: l.Now, Today: l.Today, FocusEdit: c.Request().Method == http.MethodPut}
 		return render(c, http.StatusOK, nil, views.TaskUpdated(t, rc, l))
 	})
 }

@@ -116,8 +116,8 @@ func TestDailyList(t *testing.T) {
 			// One-click completion from Today.
 			b.listTab("#tab-today", "/tasks?view=today")
 			box := "#" + b.rowID("Pay rent") + "-done"
-			if b.attr(`label[for="`+box[1:]+`"]`, "class") != "sr-only" || b.text(`label[for="`+box[1:]+`"]`) != "Completed: “Pay rent”" {
-				t.Errorf("the checkbox label is %q", b.text(`label[for="`+box[1:]+`"]`))
+			if got := b.attr(box, "aria-label"); got != "Completed: “Pay rent”" {
+				t.Errorf("the checkbox label is %q", got)
 			}
 			b.click(box)
 			if b.js {
@@ -125,7 +125,7 @@ func TestDailyList(t *testing.T) {
 				b.waitText("#"+b.rowID("Pay rent")+" .status", "Completed")
 				b.expectPath("/tasks?view=today")
 			} else {
-				if st := b.submit("#" + b.rowID("Pay rent") + " form.task-done button[type=submit]"); st != 200 {
+				if st := b.submit("#" + b.rowID("Pay rent") + ` button[aria-label="Update status of “Pay rent”"]`); st != 200 {
 					t.Fatalf("save completion: status %d", st)
 				}
 				b.expectPath("/tasks?view=today")
@@ -138,7 +138,7 @@ func TestDailyList(t *testing.T) {
 			b.listTab("#tab-all", "/tasks")
 			b.click("#" + b.rowID("Pay rent") + "-done")
 			if !b.js {
-				b.submit("#" + b.rowID("Pay rent") + " form.task-done button[type=submit]")
+				b.submit("#" + b.rowID("Pay rent") + ` button[aria-label="Update status of “Pay rent”"]`)
 				b.expectPath("/tasks")
 			}
 			b.waitText("#"+b.rowID("Pay rent")+" .status", "Pending")
