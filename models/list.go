@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 
 	"gorm.io/gorm"
@@ -154,19 +155,56 @@ func (s *Store) ListTasks(ctx context.Context, userID int64, opts ListOptions) (
 	db, cancel := s.reader(ctx, userID)
 	defer cancel()
 	q := s.listFilter(db, userID, opts)
-	// Sized up front: GORM otherwise starts at 20 and grows by doubling,
-	// copying the page three times (7% of a list request's allocations).
-	p.Tasks = make([]Task, 0, min(int64(opts.PerPage), p.Total))
 	if opts.Due != "" {
 		q = q.Order("due_date ASC") // overdue first; Upcoming by day
 	}
-	err = s.order(q, opts.Sort).
+	rows, err := s.order(q.Model(&Task{}).Select(taskColumns), opts.Sort).
 		Limit(opts.PerPage).Offset((p.Page - 1) * opts.PerPage).
-		Find(&p.Tasks).Error
+		Rows()
 	if err != nil {
 		return nil, classify("models: list tasks", err)
 	}
+	defer rows.Close()
+	// Sized up front, so that the page is never copied as it grows.
+	p.Tasks = make([]Task, 0, min(int64(opts.PerPage), p.Total))
+	if p.Tasks, err = scanTasks(rows, p.Tasks); err != nil {
+		return nil, classify("models: list tasks", err)
+	}
 	return p, nil
+}
+
+// taskColumns are Task's columns in the order scanTasks reads them.
+const taskColumns = "id, title, description, status, due_date, user_id, created_at, updated_at, deleted_at"
+
+// scanTasks appends the rows of a query selecting taskColumns to into.
+// It reads them by hand: GORM's reflective scan of a page of 100 tasks
+// was a tenth of a list request's CPU. The query is still built, guarded
+// and run by GORM; tasks have no hooks on reading.
+func scanTasks(rows *sql.Rows, into []Task) ([]Task, error) {
+	for rows.Next() {
+		var (
+			t       Task
+			status  string
+			desc    sql.NullString
+			due     sql.Null[Date]
+			deleted sql.NullTime
+		)
+		if err := rows.Scan(&t.ID, &t.Title, &desc, &status, &due, &t.UserID, &t.CreatedAt, &t.UpdatedAt, &deleted); err != nil {
+			return into, err
+		}
+		t.Status = TaskStatus(status)
+		if desc.Valid {
+			t.Description = &desc.String
+		}
+		if due.Valid {
+			t.DueDate = &due.V
+		}
+		if deleted.Valid {
+			t.DeletedAt = &deleted.Time
+		}
+		into = append(into, t)
+	}
+	return into, rows.Err()
 }
 
 // order sorts q by sort. Title folds case the way search does on each

@@ -297,3 +297,46 @@ func TestListTasksEmpty(t *testing.T) {
 		t.Errorf("empty list = %+v", page)
 	}
 }
+
+// TestListTasksReadsEveryColumn: the page's rows, read without GORM's
+// scan, hold what GORM reads for the same tasks: with and without a
+// description and a due date, in every status.
+func TestListTasksReadsEveryColumn(t *testing.T) {
+	t.Parallel()
+	s := dbtest.New(t)
+	ctx := t.Context()
+	u := newUser(t, s, "columns@example.com")
+	for i, in := range []models.TaskInput{
+		{Title: "bare"},
+		{Title: "described", Description: "line one\nline two", Status: models.StatusInProgress},
+		{Title: "dated", DueDate: "2031-02-28", Status: models.StatusCompleted},
+		{Title: "both", Description: "d", DueDate: "2030-12-31"},
+	} {
+		if _, err := s.CreateTask(ctx, u.ID, in); err != nil {
+			t.Fatalf("task %d: %v", i, err)
+		}
+	}
+	page, err := s.ListTasks(ctx, u.ID, models.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Tasks) != 4 {
+		t.Fatalf("%d tasks listed, want 4", len(page.Tasks))
+	}
+	for _, got := range page.Tasks {
+		want, err := s.TaskByID(ctx, u.ID, got.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != want.ID || got.Title != want.Title || got.DescriptionText() != want.DescriptionText() ||
+			(got.Description == nil) != (want.Description == nil) || got.Status != want.Status || got.UserID != want.UserID ||
+			!got.CreatedAt.Equal(want.CreatedAt) || !got.UpdatedAt.Equal(want.UpdatedAt) ||
+			(got.DueDate == nil) != (want.DueDate == nil) || (got.DueDate != nil && *got.DueDate != *want.DueDate) ||
+			(got.DeletedAt == nil) != (want.DeletedAt == nil) {
+			t.Errorf("listed %+v\nGORM reads %+v", got, want)
+		}
+		if got.CreatedAt.IsZero() || got.UpdatedAt.IsZero() {
+			t.Errorf("%q: timestamps not read: %v, %v", got.Title, got.CreatedAt, got.UpdatedAt)
+		}
+	}
+}
