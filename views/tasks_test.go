@@ -131,3 +131,40 @@ func BenchmarkTaskListPage(b *testing.B) {
 		}
 	}
 }
+
+// TestTaskRowStatusMarkup: the badge and options written once per status
+// say the row's status, and a status the app does not know (a row the
+// database's CHECK would refuse) is still drawn, escaped, with no option
+// selected.
+func TestTaskRowStatusMarkup(t *testing.T) {
+	l := sampleList(3)
+	l.Tasks[2].Status = "<odd>"
+	var b strings.Builder
+	if err := TaskList(l).Render(requestContext(), &b); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "<odd>") {
+		t.Fatal("an unknown status is written unescaped")
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.Find("li.task").Each(func(i int, row *goquery.Selection) {
+		st := l.Tasks[i].Status
+		if got := row.Find(".status").Text(); got != st.Label() {
+			t.Errorf("row %d: badge %q, want %q", i, got, st.Label())
+		}
+		opts := row.Find("select option")
+		if opts.Length() != len(models.TaskStatuses()) {
+			t.Errorf("row %d: %d options", i, opts.Length())
+		}
+		want := string(st)
+		if !st.Valid() {
+			want = ""
+		}
+		if got := row.Find("select option[selected]").AttrOr("value", ""); got != want {
+			t.Errorf("row %d: option %q selected, want %q", i, got, want)
+		}
+	})
+}
