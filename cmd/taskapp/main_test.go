@@ -37,6 +37,38 @@ func taskappWithInput(t *testing.T, env environ, input string, args ...string) (
 	return out.String(), errOut.String(), err
 }
 
+// serveUntil runs `taskapp serve` in-process until done reports true, then
+// stops it and expects a clean exit. It fails the test, saying that serve
+// did not do what, if serve stops on its own or done is still false after
+// a minute: a generous bound on a wait, not a timing claim, that only keeps
+// a broken scheduler from hanging the suite.
+func serveUntil(t *testing.T, env environ, what string, done func() bool) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	stopped := make(chan error, 1)
+	go func() {
+		var out, errOut bytes.Buffer
+		stopped <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, env.getenv, strings.NewReader(""), &out, &errOut)
+	}()
+	giveUp := time.After(time.Minute)
+	for !done() {
+		select {
+		case err := <-stopped:
+			t.Fatalf("serve stopped: %v", err)
+		case <-giveUp:
+			cancel()
+			<-stopped
+			t.Fatalf("serve did not %s", what)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	cancel()
+	if err := <-stopped; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+}
+
 // mustRun runs args and fails the test if the command fails.
 func mustRun(t *testing.T, env environ, args ...string) string {
 	t.Helper()

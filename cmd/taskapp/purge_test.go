@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -98,29 +96,7 @@ func TestServePurgesTrashOnStart(t *testing.T) {
 		}
 		dbtest.MustExec(t, s, "UPDATE tasks SET deleted_at = ? WHERE user_id = ? AND id = ?", now.Add(-age), u.ID, tk.ID)
 	}
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() {
-		var out, errOut bytes.Buffer
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, env.getenv, strings.NewReader(""), &out, &errOut)
-	}()
-	// A generous bound on a wait, not a timing claim: it only keeps a
-	// broken scheduler from hanging the suite.
-	giveUp := time.After(time.Minute)
-	for dbtest.Count(t, s, "SELECT count(*) FROM tasks") != 1 {
-		select {
-		case err := <-done:
-			t.Fatalf("serve stopped: %v", err)
-		case <-giveUp:
-			cancel()
-			t.Fatal("serve did not purge the expired trash")
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("serve: %v", err)
-	}
+	serveUntil(t, env, "purge the expired trash", func() bool { return dbtest.Count(t, s, "SELECT count(*) FROM tasks") == 1 })
 	if left := dbtest.Count(t, s, "SELECT count(*) FROM tasks WHERE deleted_at > ?", now.Add(-2*24*time.Hour)); left != 1 {
 		t.Error("serve erased the task deleted a day ago")
 	}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -135,29 +133,7 @@ func TestServePurgesDeletedAccountsOnStart(t *testing.T) {
 	if err := dbtest.Exec(t, s, "UPDATE users SET deleted_at = ? WHERE id = ?", models.Now().Add(-48*time.Hour), u.ID); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() {
-		var out, errOut bytes.Buffer
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, env.getenv, strings.NewReader(""), &out, &errOut)
-	}()
-	// A generous bound on a wait, not a timing claim: it only keeps a
-	// broken scheduler from hanging the suite.
-	giveUp := time.After(time.Minute)
-	for dbtest.Count(t, s, "SELECT count(*) FROM users") != 0 {
-		select {
-		case err := <-done:
-			t.Fatalf("serve stopped: %v", err)
-		case <-giveUp:
-			cancel()
-			t.Fatal("serve did not erase the account deleted two days ago")
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("serve: %v", err)
-	}
+	serveUntil(t, env, "erase the account deleted two days ago", func() bool { return dbtest.Count(t, s, "SELECT count(*) FROM users") == 0 })
 	if n := dbtest.Count(t, s, "SELECT count(*) FROM tasks"); n != 0 {
 		t.Errorf("%d tasks of the erased account left", n)
 	}

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -258,27 +256,5 @@ func TestServePurgesExpiredSessionsOnStart(t *testing.T) {
 	if _, _, err := s.CreateSession(t.Context(), models.NewSession{UserID: u.ID}, time.Now().Add(-2*time.Hour), models.SessionLifetime{Idle: time.Hour, Max: time.Hour}); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(t.Context())
-	done := make(chan error, 1)
-	go func() {
-		var out, errOut bytes.Buffer
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, env.getenv, strings.NewReader(""), &out, &errOut)
-	}()
-	// A generous bound on a wait, not a timing claim: it only keeps a
-	// broken scheduler from hanging the suite.
-	giveUp := time.After(time.Minute)
-	for dbtest.Count(t, s, "SELECT count(*) FROM sessions") != 0 {
-		select {
-		case err := <-done:
-			t.Fatalf("serve stopped: %v", err)
-		case <-giveUp:
-			cancel()
-			t.Fatal("serve did not purge the expired session")
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Errorf("serve: %v", err)
-	}
+	serveUntil(t, env, "purge the expired session", func() bool { return dbtest.Count(t, s, "SELECT count(*) FROM sessions") == 0 })
 }
