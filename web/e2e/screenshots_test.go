@@ -99,6 +99,20 @@ func TestScreenshots(t *testing.T) {
 	b.open("/account")
 	b.blur()
 	shoot("account", "")
+
+	b.open("/tasks")
+	u, err := a.Store.UserByEmail(t.Context(), "alex@example.com")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, title := range []string{"Plan the garden beds", "Write the onboarding guide"} {
+		if _, err := a.Store.DeleteTask(t.Context(), u.ID, b.taskID(title)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b.open("/trash")
+	b.blur()
+	shoot("trash", "")
 }
 
 // overlongSubject is what a person might paste as a title: a whole
