@@ -96,7 +96,8 @@ type Store struct {
 	// connection whose transactions BEGIN IMMEDIATE: writers then queue in
 	// Go instead of racing for SQLite's lock, so "database is locked"
 	// cannot happen between our own requests, while WAL lets the read pool
-	// run alongside.
+	// run alongside. Task writes reach it through group (groupcommit.go),
+	// which commits every write waiting at that moment in one transaction.
 	read, write     *gorm.DB
 	readDB, writeDB *sql.DB
 	timeout         time.Duration
@@ -108,6 +109,9 @@ type Store struct {
 	accountRetention time.Duration
 	// events carries "tasks changed" to subscribers (events.go).
 	events broker
+	// group batches the task writes into shared transactions on SQLite
+	// (groupcommit.go); nil on PostgreSQL.
+	group *groupCommit
 }
 
 // Open connects to the database described by cfg and checks that it
@@ -244,6 +248,7 @@ func openSQLite(ctx context.Context, cfg Config, path string) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("models: open sqlite %s: %w", path, err)
 	}
+	s.group = newGroupCommit(s.write, cfg.PoolTimeout)
 	return s, nil
 }
 
@@ -290,6 +295,9 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (s *Store) Close() error {
+	if s.group != nil {
+		s.group.close() // the batch in hand commits before the writer closes
+	}
 	err := s.events.close()
 	err = errors.Join(err, s.writeDB.Close())
 	if s.readDB != s.writeDB {

@@ -2,9 +2,9 @@ package models
 
 import (
 	"context"
-	"fmt"
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -20,9 +20,7 @@ func (s *Store) CreateTask(ctx context.Context, userID int64, in TaskInput) (*Ta
 		return nil, err
 	}
 	t := &Task{Title: in.Title, Description: nullable(in.Description), Status: in.Status, DueDate: dueDate(in.DueDate), UserID: userID}
-	db, done := s.writer(ctx, userID)
-	defer done()
-	if err := db.Create(t).Error; err != nil {
+	if err := s.commitWrite(ctx, userID, func(db *gorm.DB) error { return db.Create(t).Error }); err != nil {
 		// A foreign key failure means the owner no longer exists.
 		return nil, classify("models: create task", err)
 	}
@@ -66,17 +64,19 @@ func (s *Store) UpdateTask(ctx context.Context, userID, id int64, patch TaskPatc
 	if len(changes) == 0 {
 		return s.TaskByID(ctx, userID, id)
 	}
-	t := Task{ID: id}
-	db, done := s.writer(ctx, userID)
-	defer done()
-	res := liveTasks(db.Model(&t).Clauses(clause.Returning{}), userID).
-		Where("id = ?", id).
-		Updates(changes)
-	if res.Error != nil {
-		return nil, classify("models: update task", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return nil, fmt.Errorf("models: update task: %w", ErrNotFound)
+	var t Task
+	err := s.commitWrite(ctx, userID, func(db *gorm.DB) error {
+		t = Task{ID: id}
+		res := liveTasks(db.Model(&t).Clauses(clause.Returning{}), userID).
+			Where("id = ?", id).
+			Updates(changes)
+		if res.Error == nil && res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return res.Error
+	})
+	if err != nil {
+		return nil, classify("models: update task", err)
 	}
 	s.tasksChanged(ctx, userID)
 	return &t, nil
@@ -87,14 +87,15 @@ func (s *Store) UpdateTask(ctx context.Context, userID, id int64, patch TaskPatc
 // UndoDeletion (EraseTask or the purge erase it for good).
 func (s *Store) DeleteTask(ctx context.Context, userID, id int64) (time.Time, error) {
 	at := Now()
-	db, done := s.writer(ctx, userID)
-	defer done()
-	res := liveTasks(db.Model(&Task{}), userID).Where("id = ?", id).Update("deleted_at", at)
-	if res.Error != nil {
-		return time.Time{}, classify("models: delete task", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return time.Time{}, fmt.Errorf("models: delete task: %w", ErrNotFound)
+	err := s.commitWrite(ctx, userID, func(db *gorm.DB) error {
+		res := liveTasks(db.Model(&Task{}), userID).Where("id = ?", id).Update("deleted_at", at)
+		if res.Error == nil && res.RowsAffected == 0 {
+			return ErrNotFound
+		}
+		return res.Error
+	})
+	if err != nil {
+		return time.Time{}, classify("models: delete task", err)
 	}
 	s.tasksChanged(ctx, userID)
 	return at, nil
