@@ -115,7 +115,7 @@ var mutants = []mutant{
 		From: "\trand.Read(pad)\n", To: "\t_ = rand.Read\n"},
 	{Name: "csrf/pad-not-removed", File: "web/csrf.go",
 		From: "subtle.XORBytes(masked, masked, pad)", To: "subtle.XORBytes(masked, secret, pad)"},
-	{Name: "shutdown/silent-connections-kept", File: "web/server.go",
+	{Name: "shutdown/silent-connections-kept", File: "web/serve.go",
 		From: "if state == http.StateNew || state == http.StateIdle {", To: "if state == http.StateIdle {"},
 	{Name: "account/password-check-skips-hash-gate", File: "web/account.go",
 		From: "if err := h.hashing.run(c, func() { match = models.CheckPassword(u.HashedPassword, password) }); err != nil {",
